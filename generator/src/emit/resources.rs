@@ -1,0 +1,352 @@
+//! `src/resources.rs` and one file per resource under `src/resources/`: resource handles, one
+//! request builder per method, and the streams of list methods.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, type_tokens, Named};
+use crate::model::{Api, Location, Method, Param, PathPart, Resource, RustType};
+
+pub fn resource_files(api: &Api) -> Vec<(String, TokenStream)> {
+    let mut files = vec![("src/resources.rs".to_string(), root(api))];
+    for resource in api.all_resources() {
+        let path = format!("src/resources/{}.rs", resource.module_path.join("/"));
+        files.push((path, resource_file(api, resource)));
+    }
+    files
+}
+
+fn root(api: &Api) -> TokenStream {
+    let doc = docs::own_inner("The API's resources, reached from [`Client`](crate::Client).");
+    let modules = api.resources.iter().map(|r| ident(r.module()));
+    let accessors = api.resources.iter().map(|r| accessor(r, quote!(self.clone())));
+    quote! {
+        #doc
+        #(pub mod #modules;)*
+        impl crate::Client {
+            #(#accessors)*
+        }
+    }
+}
+
+/// The function on a parent that returns a child resource's handle.
+fn accessor(resource: &Resource, client: TokenStream) -> TokenStream {
+    let fn_name = ident(&resource.accessor);
+    let module = ident(resource.module());
+    let handle = ident(&resource.handle);
+    let doc = docs::outer(&format!("The `{}` resource.", resource.path));
+    quote! {
+        #doc
+        pub fn #fn_name(&self) -> #module::#handle {
+            #module::#handle { client: #client }
+        }
+    }
+}
+
+fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
+    let doc = docs::inner(&format!("The `{}` resource and its methods.", resource.path));
+    let handle = ident(&resource.handle);
+    let handle_doc = docs::outer(&format!(
+        "The `{}` resource: one function per method, each returning a request builder.",
+        resource.path
+    ));
+    let modules = resource.children.iter().map(|r| ident(r.module()));
+    let children = resource
+        .children
+        .iter()
+        .map(|child| accessor(child, quote!(self.client.clone())));
+    let method_fns = resource.methods.iter().map(method_fn);
+    let imports = (!resource.methods.is_empty()).then(|| {
+        quote! {
+            use crate::runtime::client::ApiRequest;
+            use crate::runtime::path::{expand, Part};
+        }
+    });
+    let builders = resource.methods.iter().map(|m| builder(api, m));
+    quote! {
+        #doc
+        #imports
+        #(pub mod #modules;)*
+
+        #handle_doc
+        #[derive(Clone, Debug)]
+        pub struct #handle {
+            pub(crate) client: crate::Client,
+        }
+
+        impl #handle {
+            #(#method_fns)*
+            #(#children)*
+        }
+
+        #(#builders)*
+    }
+}
+
+/// How a required parameter is taken by the method function and stored in the builder.
+fn argument(param: &Param) -> (TokenStream, TokenStream) {
+    let name = ident(&param.field);
+    match &param.ty {
+        RustType::String => (quote!(#name: impl Into<String>), quote!(#name.into())),
+        ty => {
+            let ty = type_tokens(ty, Named::Params);
+            (quote!(#name: #ty), quote!(#name))
+        }
+    }
+}
+
+fn method_fn(method: &Method) -> TokenStream {
+    let fn_name = ident(&method.fn_name);
+    let builder = ident(&method.builder);
+    let mut notes = vec![format!(
+        "`{} {}` ({}).",
+        method.http_method.as_str(),
+        method.path_template,
+        method.id
+    )];
+    if !method.scopes.is_empty() {
+        notes.push(format!(
+            "OAuth scopes: {}.",
+            method.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let doc = docs::outer_with_notes(method.description.as_deref(), &notes);
+    let (params, inits): (Vec<_>, Vec<_>) = method.required.iter().map(argument).unzip();
+    let fields = method.required.iter().map(|p| ident(&p.field));
+    let (body_param, body_init) = match &method.request {
+        Some(body) => {
+            let arg = ident(&body.arg);
+            let ty = type_tokens(&RustType::Named(body.type_name.clone()), Named::Models);
+            (Some(quote!(#arg: #ty)), Some(quote!(#arg,)))
+        }
+        None => (None, None),
+    };
+    let optional = method.optional.iter().map(|p| {
+        let field = ident(&p.field);
+        if matches!(p.ty, RustType::Vec(_)) {
+            quote!(#field: Vec::new(),)
+        } else {
+            quote!(#field: None,)
+        }
+    });
+    quote! {
+        #doc
+        pub fn #fn_name(&self, #(#params,)* #body_param) -> #builder {
+            #builder {
+                client: self.client.clone(),
+                #(#fields: #inits,)*
+                #body_init
+                #(#optional)*
+                standard: Default::default(),
+            }
+        }
+    }
+}
+
+fn builder(api: &Api, method: &Method) -> TokenStream {
+    let builder = ident(&method.builder);
+    let doc = docs::own(&format!(
+        "A request to `{}`; set optional parameters, then [`send`]({}::send).",
+        method.id, method.builder
+    ));
+    let required_fields = method.required.iter().map(|p| {
+        let field = ident(&p.field);
+        let ty = type_tokens(&p.ty, Named::Params);
+        quote!(#field: #ty,)
+    });
+    let body_field = method.request.as_ref().map(|body| {
+        let arg = ident(&body.arg);
+        let ty = type_tokens(&RustType::Named(body.type_name.clone()), Named::Models);
+        quote!(#arg: #ty,)
+    });
+    let optional_fields = method.optional.iter().map(|p| {
+        let field = ident(&p.field);
+        let ty = type_tokens(&p.ty, Named::Params);
+        if matches!(p.ty, RustType::Vec(_)) {
+            quote!(#field: #ty,)
+        } else {
+            quote!(#field: Option<#ty>,)
+        }
+    });
+    let setters = method.optional.iter().map(|p| {
+        let field = ident(&p.field);
+        setter(p, quote!(self.#field))
+    });
+    let standard_setters = api.standard_params.iter().zip(&method.standard_setters).map(|(p, name)| {
+        let mut p = p.clone();
+        let field = ident(&p.field);
+        p.field = name.clone();
+        setter(&p, quote!(self.standard.#field))
+    });
+    let send = send_fn(method);
+    let paging = method.paging.as_ref().map(|paging| {
+        let page_type = type_tokens(&RustType::Named(paging.page_type.clone()), Named::Models);
+        let token = ident(&paging.page_token_field);
+        let items = paging.items.as_ref().map(|items| {
+            let item_type = type_tokens(&items.item_type, Named::Models);
+            let doc = docs::outer(&format!(
+                "Every item of every page (the `{}` of each page), fetching pages as the stream is read.",
+                items.field.trim_start_matches("r#")
+            ));
+            quote! {
+                #doc
+                pub fn items(self) -> crate::PageStream<#item_type> {
+                    crate::runtime::paging::items(self)
+                }
+            }
+        });
+        quote! {
+            impl #builder {
+                /// Every page, starting at this request's page token and following
+                /// `nextPageToken` until the service returns none.
+                pub fn pages(self) -> crate::PageStream<#page_type> {
+                    crate::runtime::paging::pages(self)
+                }
+                #items
+            }
+
+            impl crate::runtime::paging::PagedCall for #builder {
+                type Page = #page_type;
+                fn set_page_token(&mut self, token: String) {
+                    self.#token = Some(token);
+                }
+                fn fetch(self) -> crate::runtime::paging::Fetch<Self::Page> {
+                    Box::pin(self.send())
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            client: crate::Client,
+            #(#required_fields)*
+            #body_field
+            #(#optional_fields)*
+            standard: crate::params::StandardParams,
+        }
+
+        impl #builder {
+            #(#setters)*
+            #(#standard_setters)*
+            #send
+        }
+
+        #paging
+    }
+}
+
+/// A setter that stores `param` in `place`.
+fn setter(param: &Param, place: TokenStream) -> TokenStream {
+    let name = ident(&param.field);
+    let mut notes = vec![format!("Sent as the `{}` query parameter.", param.wire)];
+    if let Some(default) = &param.default {
+        notes.push(format!("The service's default: `{}`.", default.replace('`', "'")));
+    }
+    if param.deprecated {
+        notes.push("Deprecated by the service.".to_string());
+    }
+    let doc = docs::outer_with_notes(param.description.as_deref(), &notes);
+    let (arg, value) = match &param.ty {
+        RustType::String => (quote!(impl Into<String>), quote!(Some(value.into()))),
+        RustType::Vec(inner) if **inner == RustType::String => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(value.into_iter().map(Into::into).collect()),
+        ),
+        RustType::Vec(inner) => {
+            let inner = type_tokens(inner, Named::Params);
+            (quote!(impl IntoIterator<Item = #inner>), quote!(value.into_iter().collect()))
+        }
+        ty => (type_tokens(ty, Named::Params), quote!(Some(value))),
+    };
+    quote! {
+        #doc
+        pub fn #name(mut self, value: #arg) -> Self {
+            #place = #value;
+            self
+        }
+    }
+}
+
+fn send_fn(method: &Method) -> TokenStream {
+    let parts: Vec<TokenStream> = method
+        .path
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal(text) => quote!(Part::Literal(#text)),
+            PathPart::Variable { field, wire, reserved } => {
+                let param = method.required.iter().find(|p| &p.field == field).expect("resolve checks path variables");
+                let field = ident(field);
+                let pattern = match &param.pattern {
+                    Some(pattern) => quote!(Some(#pattern)),
+                    None => quote!(None),
+                };
+                let kind = if *reserved { quote!(Reserved) } else { quote!(Simple) };
+                let value = match param.ty {
+                    RustType::String => quote!(&self.#field),
+                    _ => quote!(&self.#field.to_string()),
+                };
+                quote!(Part::#kind { name: #wire, value: #value, pattern: #pattern })
+            }
+        })
+        .collect();
+    let query_params = method
+        .required
+        .iter()
+        .chain(&method.optional)
+        .filter(|p| p.location == Location::Query)
+        .map(|p| {
+            let field = ident(&p.field);
+            let wire = &p.wire;
+            match (&p.ty, p.required) {
+                (RustType::Vec(_), _) => quote! {
+                    for value in &self.#field {
+                        query.push((#wire, value.to_string()));
+                    }
+                },
+                (_, true) => quote!(query.push((#wire, self.#field.to_string()));),
+                (_, false) => quote! {
+                    if let Some(value) = &self.#field {
+                        query.push((#wire, value.to_string()));
+                    }
+                },
+            }
+        });
+    let body = match &method.request {
+        Some(body) => {
+            let arg = ident(&body.arg);
+            quote!(let body = Some(serde_json::to_vec(&self.#arg).map_err(crate::Error::Encode)?);)
+        }
+        None => quote!(let body = None;),
+    };
+    let http_method = ident(method.http_method.as_str());
+    let (output, call) = match &method.response {
+        Some(response) => {
+            let ty = type_tokens(&RustType::Named(response.clone()), Named::Models);
+            (ty, quote!(self.client.execute(request).await))
+        }
+        None => (
+            quote!(()),
+            quote! {
+                self.client.execute::<serde::de::IgnoredAny>(request).await?;
+                Ok(())
+            },
+        ),
+    };
+    quote! {
+        /// Sends the request and returns the service's reply.
+        pub async fn send(self) -> crate::Result<#output> {
+            let parts = [#(#parts),*];
+            let path = expand(&parts)?;
+            let mut query = Vec::new();
+            #(#query_params)*
+            self.standard.append_to(&mut query);
+            #body
+            let method = reqwest::Method::#http_method;
+            let request = ApiRequest { method, path, query, body };
+            #call
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The `discogen` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use discogen::output::{self, Written};
+use discogen::Selection;
+
+#[derive(Parser)]
+#[command(name = "discogen", version, about = "Generates Rust client crates from Google API Discovery documents")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the crate and write it to the output directory.
+    Generate(Target),
+    /// Regenerate in memory and list every file on disk that differs, is missing or is extra;
+    /// exits 1 if any. Writes nothing.
+    Check(Target),
+}
+
+#[derive(Args)]
+struct Target {
+    /// The discovery document.
+    #[arg(default_value = "discovery/networkconnectivity.v1.json")]
+    doc: PathBuf,
+    /// The directory of the generated crate.
+    #[arg(long, default_value = "generated")]
+    out: PathBuf,
+    /// A resource to generate, as a dotted path in the document's resource tree; repeatable.
+    #[arg(long = "resource", value_name = "PATH", default_values_t = ["projects.locations.operations".to_string()])]
+    resources: Vec<String>,
+}
+
+impl Target {
+    fn generate(&self) -> Result<discogen::Generated, discogen::Error> {
+        let selection = Selection { resources: self.resources.clone() };
+        discogen::generate(&self.doc, &selection)
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
+    match cli.command {
+        Command::Generate(target) => {
+            let generated = target.generate()?;
+            let report = output::write(&target.out, &generated.files)?;
+            let mut unchanged = 0;
+            for entry in &report {
+                let shown = |p: &str| target.out.join(p).display().to_string();
+                match entry {
+                    Written::Created(p) => println!("created   {}", shown(p)),
+                    Written::Updated(p) => println!("updated   {}", shown(p)),
+                    Written::Removed(p) => println!("removed   {}", shown(p)),
+                    Written::Unchanged(_) => unchanged += 1,
+                }
+            }
+            println!(
+                "{} files in {} ({} unchanged)",
+                generated.files.len(),
+                target.out.display(),
+                unchanged
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(target) => {
+            let generated = target.generate()?;
+            let differences = output::check(&target.out, &generated.files)?;
+            if differences.is_empty() {
+                println!("{} is up to date ({} files)", target.out.display(), generated.files.len());
+                return Ok(ExitCode::SUCCESS);
+            }
+            for difference in &differences {
+                println!("{difference}");
+            }
+            println!(
+                "{} is stale: {} file(s) differ; run `cargo run -p discogen -- generate` to update it",
+                target.out.display(),
+                differences.len()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

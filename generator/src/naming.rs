@@ -1,0 +1,209 @@
+//! Every naming rule of the generated code lives here, and only here: how a wire name becomes a
+//! Rust type, field, function, module, enum variant or constant name, how keywords and names that
+//! are not identifiers are handled, and how collisions inside one scope are broken.
+//!
+//! Wire names are never changed: the model keeps them beside the Rust names for serde and the URL.
+
+use std::collections::BTreeSet;
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords that can be used as raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe",
+    "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers: they get a trailing underscore instead.
+const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names that the generated modules use unqualified (the prelude, serde, std collections,
+/// and the crate's own items). A schema spelled like one of these would shadow it, so it gets
+/// a `Model` suffix instead.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Default", "Clone",
+    "Copy", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize", "Serializer",
+    "Deserializer", "BTreeMap", "Value", "Map", "Send", "Sync", "Sized", "Iterator", "Into",
+    "From", "Fn", "Self", "Client", "Error", "Request", "Response", "Stream", "Future",
+];
+
+/// The Rust name of a schema or of any other generated type (`UpperCamelCase`).
+pub fn type_name(wire: &str) -> String {
+    let name = wire.to_upper_camel_case();
+    let name = digit_safe(&name, "T");
+    if name.is_empty() {
+        return "Unnamed".to_string();
+    }
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        return format!("{name}Model");
+    }
+    name
+}
+
+/// The name of a type that the generator invents for an inline schema: the owner's name
+/// followed by the property's.
+pub fn inline_type_name(owner: &str, property: &str) -> String {
+    if property.is_empty() {
+        return owner.to_string();
+    }
+    format!("{owner}{}", property.to_upper_camel_case())
+}
+
+/// The name of an enum variant for a wire value. `Self` cannot be a variant, so `SELF` becomes
+/// `SelfValue`; digit-first values get a `V` prefix (`30DAYS` -> `V30Days`).
+pub fn variant_name(wire: &str) -> String {
+    let name = wire.to_upper_camel_case();
+    let name = digit_safe(&name, "V");
+    match name.as_str() {
+        "" => "Empty".to_string(),
+        "Self" => "SelfValue".to_string(),
+        _ => name,
+    }
+}
+
+/// The catch-all variant that keeps enum values this crate does not know.
+pub const UNKNOWN_VARIANT: &str = "UnknownValue";
+
+/// The name of a field, parameter, function or module (`snake_case`), escaped when it is a
+/// keyword.
+pub fn value_name(wire: &str) -> String {
+    let name = wire.to_snake_case();
+    let name = digit_safe(&name, "_");
+    escape_keyword(if name.is_empty() { "unnamed".to_string() } else { name })
+}
+
+/// The name of a constant (`SHOUTY_SNAKE_CASE`).
+pub fn const_name(wire: &str) -> String {
+    let name = wire.to_shouty_snake_case();
+    let name = digit_safe(&name, "_");
+    if name.is_empty() {
+        "UNNAMED".to_string()
+    } else {
+        name
+    }
+}
+
+/// The constant that holds an OAuth scope: named after the scope URL's last path segment
+/// (`https://www.googleapis.com/auth/cloud-platform` -> `CLOUD_PLATFORM`).
+pub fn scope_const_name(url: &str) -> String {
+    let tail = url
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(url);
+    const_name(tail)
+}
+
+/// The request builder type of a method (`get` -> `GetCall`), as Google's Go clients name them.
+pub fn builder_name(method: &str) -> String {
+    digit_safe(&format!("{}Call", method.to_upper_camel_case()), "T")
+}
+
+/// The handle type of a resource (`operations` -> `OperationsResource`).
+pub fn resource_handle_name(resource: &str) -> String {
+    digit_safe(&format!("{}Resource", resource.to_upper_camel_case()), "T")
+}
+
+/// The Rust crate (package) name of an API: `networkconnectivity` `v1` -> `networkconnectivity-v1`.
+pub fn crate_name(api: &str, version: &str) -> String {
+    format!("{}-{}", api.to_snake_case(), version.to_snake_case()).replace('_', "-")
+}
+
+/// The library name that `use` statements see: the crate name with `_` for `-`.
+pub fn lib_name(crate_name: &str) -> String {
+    crate_name.replace('-', "_")
+}
+
+/// Prefixes names that would start with a digit, which no Rust identifier may.
+fn digit_safe(name: &str, prefix: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{prefix}{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+fn escape_keyword(name: String) -> String {
+    if NON_RAW_KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if RAW_KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// One namespace of generated names (the fields of a struct, the items of a module, the
+/// methods of a builder). Names are claimed in a fixed order; a name already taken gets the
+/// smallest numeric suffix that is free, so the result is deterministic.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` names are already taken (names the generated code itself
+    /// uses in that namespace).
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Scope {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Claims `name`, or `name` with a suffix when it is taken. Snake-case names get `_2`,
+    /// camel-case names `2`.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        let separator = if name.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
+        let base = name.trim_start_matches("r#");
+        (2..)
+            .map(|n| format!("{base}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_and_odd_names() {
+        assert_eq!(value_name("type"), "r#type");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(value_name("pageSize"), "page_size");
+        assert_eq!(value_name("$.xgafv"), "xgafv");
+        assert_eq!(value_name("upload_protocol"), "upload_protocol");
+        assert_eq!(value_name("30days"), "_30days");
+        assert_eq!(value_name("@type"), "r#type");
+        assert_eq!(type_name("Option"), "OptionModel");
+        assert_eq!(type_name("GoogleRpcStatus"), "GoogleRpcStatus");
+        assert_eq!(type_name("3dModel"), "T3dModel");
+        assert_eq!(variant_name("SELF"), "SelfValue");
+        assert_eq!(variant_name("30DAYS"), "V30days");
+        assert_eq!(variant_name("1"), "V1");
+        assert_eq!(builder_name("get"), "GetCall");
+        assert_eq!(resource_handle_name("operations"), "OperationsResource");
+        assert_eq!(scope_const_name("https://www.googleapis.com/auth/cloud-platform"), "CLOUD_PLATFORM");
+        assert_eq!(crate_name("networkconnectivity", "v1"), "networkconnectivity-v1");
+        assert_eq!(crate_name("admin", "directory_v1"), "admin-directory-v1");
+    }
+
+    #[test]
+    fn scope_breaks_collisions_deterministically() {
+        let mut scope = Scope::with_reserved(&["unknown_fields"]);
+        assert_eq!(scope.claim("name".into()), "name");
+        assert_eq!(scope.claim("name".into()), "name_2");
+        assert_eq!(scope.claim("unknown_fields".into()), "unknown_fields_2");
+        assert_eq!(scope.claim("r#type".into()), "r#type");
+        assert_eq!(scope.claim("r#type".into()), "type_2");
+        let mut types = Scope::default();
+        assert_eq!(types.claim("Foo".into()), "Foo");
+        assert_eq!(types.claim("Foo".into()), "Foo2");
+    }
+}
