@@ -1,0 +1,342 @@
+//! Test support: an in-process fake of the Operations API of Network Connectivity, served over
+//! real HTTP on 127.0.0.1 with an OS-chosen port. It behaves like the service where the client can
+//! tell (paths, verbs, paging, Google's error bodies, refusing unknown query parameters and bad
+//! credentials) and records every request it receives, so tests can check what went on the wire.
+//!
+//! The README's examples are compiled as doctests of this crate.
+#![doc = include_str!("../../README.md")]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+/// The project and location the seeded operations live in.
+pub const PARENT: &str = "projects/demo-project/locations/us-central1";
+
+/// Parameters every method accepts (the document's top-level `parameters`).
+const STANDARD_PARAMS: &[&str] = &[
+    "$.xgafv",
+    "access_token",
+    "alt",
+    "callback",
+    "fields",
+    "key",
+    "oauth_token",
+    "prettyPrint",
+    "quotaUser",
+    "uploadType",
+    "upload_protocol",
+];
+
+/// One request as the fake received it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recorded {
+    pub method: String,
+    /// The path as sent (still percent-encoded).
+    pub path: String,
+    /// Query parameters, decoded, in the order sent.
+    pub query: Vec<(String, String)>,
+    pub authorization: Option<String>,
+    pub user_agent: Option<String>,
+    pub body: String,
+}
+
+impl Recorded {
+    /// The value of query parameter `name`, if sent once or more (the first).
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct State {
+    token: String,
+    operations: BTreeMap<String, Value>,
+    log: Vec<Recorded>,
+}
+
+/// A running fake server. It stops when dropped.
+pub struct FakeOperations {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl FakeOperations {
+    /// Starts a server that accepts `Bearer {token}` and holds `count` operations named
+    /// `{PARENT}/operations/op-0000`...; every third is done with a response, the others running.
+    pub async fn start(token: &str, count: usize) -> FakeOperations {
+        let operations = (0..count).map(|i| {
+            let name = operation_name(i);
+            (name.clone(), seeded_operation(&name, i))
+        });
+        let state = Arc::new(Mutex::new(State {
+            token: token.to_string(),
+            operations: operations.collect(),
+            log: Vec::new(),
+        }));
+        let app = axum::Router::new().fallback({
+            let state = state.clone();
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let state = state.clone();
+                async move { handle(&state, method, uri, headers, body) }
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("fake server");
+        });
+        FakeOperations { addr, state, _shutdown: shutdown }
+    }
+
+    /// The base URL to give the client (`http://127.0.0.1:PORT/`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        lock(&self.state).log.clone()
+    }
+
+    /// The stored operation called `name`, if any.
+    pub fn operation(&self, name: &str) -> Option<Value> {
+        lock(&self.state).operations.get(name).cloned()
+    }
+
+    /// Names of all stored operations, sorted.
+    pub fn names(&self) -> Vec<String> {
+        lock(&self.state).operations.keys().cloned().collect()
+    }
+}
+
+/// The name of the `i`th seeded operation.
+pub fn operation_name(i: usize) -> String {
+    format!("{PARENT}/operations/op-{i:04}")
+}
+
+fn seeded_operation(name: &str, i: usize) -> Value {
+    let mut operation = json!({
+        "name": name,
+        "metadata": {
+            "@type": "type.googleapis.com/google.cloud.networkconnectivity.v1.OperationMetadata",
+            "createTime": "2026-11-29T08:00:00Z",
+            "target": format!("{PARENT}/hubs/hub-{i}"),
+            "verb": "create",
+            "requestedCancellation": false,
+            "apiVersion": "v1"
+        },
+        "done": i % 3 == 0,
+        // A member the discovery document does not describe: clients must keep it.
+        "futureField": {"addedIn": "a later revision", "index": i}
+    });
+    if i % 3 == 0 {
+        operation["response"] = json!({
+            "@type": "type.googleapis.com/google.cloud.networkconnectivity.v1.Hub",
+            "name": format!("{PARENT}/hubs/hub-{i}")
+        });
+    }
+    operation
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn handle(state: &Mutex<State>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let query: Vec<(String, String)> = uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let mut state = lock(state);
+    state.log.push(Recorded {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        query: query.clone(),
+        authorization: header("authorization"),
+        user_agent: header("user-agent"),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
+
+    if header("authorization") != Some(format!("Bearer {}", state.token)) {
+        return google_error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "Request had invalid authentication credentials. Expected OAuth 2 access token.",
+            json!([{
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+                "domain": "googleapis.com",
+                "metadata": {"service": "networkconnectivity.googleapis.com"}
+            }]),
+        );
+    }
+
+    let Some(rest) = uri.path().strip_prefix("/v1/") else {
+        return not_found(uri.path());
+    };
+    let (resource, verb) = match rest.rsplit_once(':') {
+        Some((resource, verb)) if !verb.contains('/') => (resource, Some(verb)),
+        _ => (rest, None),
+    };
+    let segments: Vec<&str> = resource.split('/').collect();
+    let is_operation = segments.len() == 6
+        && segments[0] == "projects"
+        && segments[2] == "locations"
+        && segments[4] == "operations";
+    let is_collection =
+        segments.len() == 5 && segments[0] == "projects" && segments[2] == "locations" && segments[4] == "operations";
+
+    match (&method, is_operation, is_collection, verb) {
+        (&Method::GET, true, _, None) => {
+            if let Err(response) = only_params(&query, &[]) {
+                return response;
+            }
+            match state.operations.get(resource) {
+                Some(operation) => json_reply(operation.clone()),
+                None => not_found(resource),
+            }
+        }
+        (&Method::DELETE, true, _, None) => {
+            if let Err(response) = only_params(&query, &[]) {
+                return response;
+            }
+            match state.operations.remove(resource) {
+                Some(_) => json_reply(json!({})),
+                None => not_found(resource),
+            }
+        }
+        (&Method::POST, true, _, Some("cancel")) => {
+            if let Err(response) = only_params(&query, &[]) {
+                return response;
+            }
+            if !serde_json::from_slice::<Value>(&body).is_ok_and(|b| b.is_object()) {
+                return google_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", "Invalid JSON payload received.", json!([]));
+            }
+            match state.operations.get_mut(resource) {
+                Some(operation) => {
+                    operation["done"] = json!(true);
+                    operation["error"] = json!({"code": 1, "message": "Operation was cancelled."});
+                    if let Some(object) = operation.as_object_mut() {
+                        object.remove("response");
+                    }
+                    json_reply(json!({}))
+                }
+                None => not_found(resource),
+            }
+        }
+        (&Method::GET, _, true, None) => {
+            if let Err(response) = only_params(&query, &["filter", "pageSize", "pageToken", "returnPartialSuccess"]) {
+                return response;
+            }
+            list(&state, resource.trim_end_matches("/operations"), &query)
+        }
+        _ => google_error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            &format!("No route for {method} {}", uri.path()),
+            json!([]),
+        ),
+    }
+}
+
+/// `list`: pages of `pageSize` (default 50, at most 100) in name order; the page token is the
+/// name of the last operation of the previous page, as opaque to the client as a real one.
+fn list(state: &State, parent: &str, query: &[(String, String)]) -> Response {
+    let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let page_size = match param("pageSize").map(str::parse::<usize>) {
+        None => 50,
+        Some(Ok(n)) => n.clamp(1, 100),
+        Some(Err(_)) => {
+            return google_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", "Invalid value for pageSize", json!([]))
+        }
+    };
+    let after = match param("pageToken").filter(|t| !t.is_empty()) {
+        None => None,
+        Some(token) => match token.strip_prefix("after:") {
+            Some(name) => Some(name.to_string()),
+            None => {
+                return google_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", "Invalid page token", json!([]))
+            }
+        },
+    };
+    let done_filter = match param("filter") {
+        None | Some("") => None,
+        Some("done=true") => Some(true),
+        Some("done=false") => Some(false),
+        Some(other) => {
+            return google_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", &format!("Unsupported filter {other:?}"), json!([]))
+        }
+    };
+    let prefix = format!("{parent}/operations/");
+    let matching: Vec<&Value> = state
+        .operations
+        .iter()
+        .filter(|(name, _)| name.starts_with(&prefix))
+        .filter(|(name, _)| after.as_ref().is_none_or(|after| name.as_str() > after.as_str()))
+        .filter(|(_, op)| done_filter.is_none_or(|done| op["done"] == json!(done)))
+        .map(|(_, op)| op)
+        .collect();
+    let page: Vec<Value> = matching.iter().take(page_size).map(|op| (*op).clone()).collect();
+    let mut reply = json!({ "operations": page });
+    if matching.len() > page_size {
+        let last = page.last().and_then(|op| op["name"].as_str()).unwrap_or_default();
+        reply["nextPageToken"] = json!(format!("after:{last}"));
+    }
+    json_reply(reply)
+}
+
+/// Refuses query parameters the method does not declare, as Google does.
+fn only_params(query: &[(String, String)], method_params: &[&str]) -> Result<(), Response> {
+    match query.iter().find(|(k, _)| !STANDARD_PARAMS.contains(&k.as_str()) && !method_params.contains(&k.as_str())) {
+        Some((unknown, _)) => Err(google_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_ARGUMENT",
+            &format!("Invalid JSON payload received. Unknown name \"{unknown}\": Cannot bind query parameter."),
+            json!([]),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn json_reply(value: Value) -> Response {
+    (StatusCode::OK, [("content-type", "application/json; charset=UTF-8")], value.to_string()).into_response()
+}
+
+fn not_found(what: &str) -> Response {
+    google_error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        &format!("Resource '{what}' was not found"),
+        json!([{
+            "@type": "type.googleapis.com/google.rpc.ResourceInfo",
+            "resourceName": what
+        }]),
+    )
+}
+
+/// An error reply shaped as Google sends them: `{"error": {code, message, status, details}}`.
+fn google_error(status: StatusCode, name: &str, message: &str, details: Value) -> Response {
+    let body = json!({
+        "error": {
+            "code": status.as_u16(),
+            "message": message,
+            "status": name,
+            "details": details
+        }
+    });
+    (status, [("content-type", "application/json; charset=UTF-8")], body.to_string()).into_response()
+}
