@@ -13,11 +13,17 @@ const SEEDED: usize = 300;
 
 async fn setup() -> (FakeOperations, Client) {
     let fake = FakeOperations::start(TOKEN, SEEDED).await;
-    let client = Client::builder().base_url(fake.base_url()).bearer_token(TOKEN).build().unwrap();
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
     (fake, client)
 }
 
-fn operations(client: &Client) -> networkconnectivity_v1::resources::projects::locations::operations::OperationsResource {
+fn operations(
+    client: &Client,
+) -> networkconnectivity_v1::resources::projects::locations::operations::OperationsResource {
     client.projects().locations().operations()
 }
 
@@ -31,7 +37,10 @@ async fn get_returns_the_operation_and_keeps_unknown_members() {
     assert_eq!(operation.done, Some(true));
     let metadata = operation.metadata.as_ref().unwrap();
     assert_eq!(metadata["verb"], "create");
-    assert_eq!(operation.response.as_ref().unwrap()["@type"], "type.googleapis.com/google.cloud.networkconnectivity.v1.Hub");
+    assert_eq!(
+        operation.response.as_ref().unwrap()["@type"],
+        "type.googleapis.com/google.cloud.networkconnectivity.v1.Hub"
+    );
     // A member the document does not describe survives, and a read-then-write loses nothing.
     assert_eq!(operation.unknown_fields["futureField"]["index"], 3);
     let written = serde_json::to_value(&operation).unwrap();
@@ -43,8 +52,15 @@ async fn get_returns_the_operation_and_keeps_unknown_members() {
     assert_eq!(request.method, "GET");
     assert_eq!(request.path, format!("/v1/{name}"));
     assert!(request.query.is_empty(), "{:?}", request.query);
-    assert_eq!(request.authorization.as_deref(), Some("Bearer test-access-token"));
-    assert!(request.user_agent.as_deref().unwrap().starts_with("networkconnectivity-v1/"));
+    assert_eq!(
+        request.authorization.as_deref(),
+        Some("Bearer test-access-token")
+    );
+    assert!(request
+        .user_agent
+        .as_deref()
+        .unwrap()
+        .starts_with("networkconnectivity-v1/"));
 }
 
 #[tokio::test]
@@ -72,22 +88,43 @@ async fn item_stream_lists_every_operation_exactly_once() {
         assert_eq!(request.path, format!("/v1/{PARENT}/operations"));
         assert_eq!(request.param("pageSize"), Some("7"));
         let expected_token = (i > 0).then(|| format!("after:{}", operation_name(i * 7 - 1)));
-        assert_eq!(request.param("pageToken").map(str::to_string), expected_token);
-        assert_eq!(request.authorization.as_deref(), Some("Bearer test-access-token"));
+        assert_eq!(
+            request.param("pageToken").map(str::to_string),
+            expected_token
+        );
+        assert_eq!(
+            request.authorization.as_deref(),
+            Some("Bearer test-access-token")
+        );
     }
 }
 
 #[tokio::test]
 async fn page_stream_and_a_single_page() {
     let (fake, client) = setup().await;
-    let pages: Vec<_> = operations(&client).list(PARENT).page_size(100).filter("done=true").pages().try_collect().await.unwrap();
+    let pages: Vec<_> = operations(&client)
+        .list(PARENT)
+        .page_size(100)
+        .filter("done=true")
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.len(), 1);
     assert_eq!(pages[0].operations.as_ref().unwrap().len(), SEEDED / 3);
     assert!(pages[0].next_page_token.is_none());
 
-    let page = operations(&client).list(PARENT).page_size(10).send().await.unwrap();
+    let page = operations(&client)
+        .list(PARENT)
+        .page_size(10)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.operations.unwrap().len(), 10);
-    assert_eq!(page.next_page_token.as_deref(), Some(format!("after:{}", operation_name(9)).as_str()));
+    assert_eq!(
+        page.next_page_token.as_deref(),
+        Some(format!("after:{}", operation_name(9)).as_str())
+    );
     let last = fake.requests().pop().unwrap();
     assert_eq!(last.query, vec![("pageSize".to_string(), "10".to_string())]);
 }
@@ -96,7 +133,11 @@ async fn page_stream_and_a_single_page() {
 async fn cancel_then_get_reads_done_with_code_1() {
     let (fake, client) = setup().await;
     let name = operation_name(7);
-    let reply = operations(&client).cancel(&name, GoogleLongrunningCancelOperationRequest::default()).send().await.unwrap();
+    let reply = operations(&client)
+        .cancel(&name, GoogleLongrunningCancelOperationRequest::default())
+        .send()
+        .await
+        .unwrap();
     assert!(reply.unknown_fields.is_empty());
 
     let cancel = &fake.requests()[0];
@@ -124,19 +165,33 @@ async fn delete_then_get_is_a_404_not_found() {
     let service = error.as_service().expect("a service error");
     assert_eq!(service.status_name(), Some("NOT_FOUND"));
     let details = &service.error.as_ref().unwrap().details;
-    assert_eq!(details[0]["@type"], "type.googleapis.com/google.rpc.ResourceInfo");
+    assert_eq!(
+        details[0]["@type"],
+        "type.googleapis.com/google.rpc.ResourceInfo"
+    );
     assert!(error.to_string().contains("HTTP 404 NOT_FOUND"), "{error}");
 }
 
 #[tokio::test]
 async fn a_wrong_token_is_refused_with_google_error_details() {
     let fake = FakeOperations::start(TOKEN, 3).await;
-    let client = Client::builder().base_url(fake.base_url()).bearer_token("stolen").build().unwrap();
-    let error = operations(&client).get(operation_name(0)).send().await.unwrap_err();
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .bearer_token("stolen")
+        .build()
+        .unwrap();
+    let error = operations(&client)
+        .get(operation_name(0))
+        .send()
+        .await
+        .unwrap_err();
     let service = error.as_service().unwrap();
     assert_eq!(service.status, 401);
     assert_eq!(service.status_name(), Some("UNAUTHENTICATED"));
-    assert_eq!(service.error.as_ref().unwrap().details[0]["reason"], "ACCESS_TOKEN_TYPE_UNSUPPORTED");
+    assert_eq!(
+        service.error.as_ref().unwrap().details[0]["reason"],
+        "ACCESS_TOKEN_TYPE_UNSUPPORTED"
+    );
     assert!(!error.to_string().contains("stolen"));
 }
 
@@ -177,21 +232,28 @@ async fn standard_and_optional_parameters_go_in_the_query() {
 async fn a_name_that_does_not_match_the_pattern_is_refused_before_sending() {
     let (fake, client) = setup().await;
     for bad in [
-        "projects/p/locations/l",                                  // the parent, not an operation
+        "projects/p/locations/l", // the parent, not an operation
         "projects/p/locations/l/operations/op/../../../../hubs/x", // steers elsewhere
-        "projects/p/locations/l/operations/op?alt=media",          // injects a query
+        "projects/p/locations/l/operations/op?alt=media", // injects a query
         "",
     ] {
         let error = operations(&client).get(bad).send().await.unwrap_err();
         match &error {
             Error::InvalidRequest { parameter, reason } => {
                 assert_eq!(*parameter, "name");
-                assert!(reason.contains("pattern") || reason.contains("not allowed"), "{reason}");
+                assert!(
+                    reason.contains("pattern") || reason.contains("not allowed"),
+                    "{reason}"
+                );
             }
             other => panic!("{bad:?}: expected InvalidRequest, got {other:?}"),
         }
     }
-    assert!(fake.requests().is_empty(), "nothing may be sent: {:?}", fake.requests());
+    assert!(
+        fake.requests().is_empty(),
+        "nothing may be sent: {:?}",
+        fake.requests()
+    );
 }
 
 #[tokio::test]
@@ -199,9 +261,15 @@ async fn the_client_debug_output_has_no_token() {
     let (_fake, client) = setup().await;
     let shown = format!("{client:?}");
     assert!(!shown.contains(TOKEN), "{shown}");
-    let call = operations(&client).get(operation_name(1)).access_token("secret-in-query").key("api-key-value");
+    let call = operations(&client)
+        .get(operation_name(1))
+        .access_token("secret-in-query")
+        .key("api-key-value");
     let shown = format!("{call:?}");
-    assert!(!shown.contains("secret-in-query") && !shown.contains("api-key-value"), "{shown}");
+    assert!(
+        !shown.contains("secret-in-query") && !shown.contains("api-key-value"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
@@ -218,10 +286,19 @@ async fn malformed_json_in_a_success_is_a_decode_error() {
         let reply = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
         socket.write_all(reply.as_bytes()).await.unwrap();
     });
-    let client = Client::builder().base_url(format!("http://{addr}/")).build().unwrap();
-    let error = operations(&client).get("projects/p/locations/l/operations/o").send().await.unwrap_err();
+    let client = Client::builder()
+        .base_url(format!("http://{addr}/"))
+        .build()
+        .unwrap();
+    let error = operations(&client)
+        .get("projects/p/locations/l/operations/o")
+        .send()
+        .await
+        .unwrap_err();
     match &error {
-        Error::Decode { status, excerpt, .. } => {
+        Error::Decode {
+            status, excerpt, ..
+        } => {
             assert_eq!(*status, 200);
             assert!(excerpt.contains("\"done\": tr"), "{excerpt}");
         }

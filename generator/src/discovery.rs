@@ -141,13 +141,12 @@ pub fn load(path: &Path) -> Result<RestDescription, Error> {
 /// Parses a discovery document held in memory; `file` is only used in error messages.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<RestDescription, Error> {
     // Parse to a value first so that "not JSON" and "JSON of the wrong shape" are told apart.
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| Error::NotJson {
-            file: file.to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Error::NotJson {
+        file: file.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
     let kind = value.get("kind").and_then(|k| k.as_str());
     if kind != Some(DOCUMENT_KIND) {
         return Err(Error::invalid(
@@ -155,7 +154,9 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<RestDescription, Error> {
             "/kind",
             format!(
                 "not a discovery document: expected \"kind\": \"{DOCUMENT_KIND}\", found {}",
-                value.get("kind").map_or("nothing".to_string(), |k| k.to_string())
+                value
+                    .get("kind")
+                    .map_or("nothing".to_string(), |k| k.to_string())
             ),
         ));
     }
@@ -208,8 +209,13 @@ mod tests {
     fn not_json_and_not_discovery_are_told_apart() {
         let err = parse("x.json", b"{nope").unwrap_err().to_string();
         assert!(err.contains("not valid JSON"), "{err}");
-        let err = parse("x.json", br#"{"kind":"something#else"}"#).unwrap_err().to_string();
-        assert!(err.contains("not a discovery document") && err.contains("/kind"), "{err}");
+        let err = parse("x.json", br#"{"kind":"something#else"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("not a discovery document") && err.contains("/kind"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -33,12 +33,20 @@ pub fn generate(path: &Path, selection: &Selection) -> Result<Generated, Error> 
 }
 
 /// Generates the crate for a document held in memory; `file` names it in headers and errors.
-pub fn generate_from_bytes(file: &str, bytes: &[u8], selection: &Selection) -> Result<Generated, Error> {
+pub fn generate_from_bytes(
+    file: &str,
+    bytes: &[u8],
+    selection: &Selection,
+) -> Result<Generated, Error> {
     let doc = discovery::parse(file, bytes)?;
     generate_from(&doc, file, selection)
 }
 
-fn generate_from(doc: &discovery::RestDescription, file: &str, selection: &Selection) -> Result<Generated, Error> {
+fn generate_from(
+    doc: &discovery::RestDescription,
+    file: &str,
+    selection: &Selection,
+) -> Result<Generated, Error> {
     let api = resolve::resolve(doc, file, selection)?;
     let mut files = BTreeMap::new();
     for rust in emit::rust_files(&api)? {

@@ -8,7 +8,11 @@ use discogen::output::{self, Written};
 use discogen::Selection;
 
 #[derive(Parser)]
-#[command(name = "discogen", version, about = "Generates Rust client crates from Google API Discovery documents")]
+#[command(
+    name = "discogen",
+    version,
+    about = "Generates Rust client crates from Google API Discovery documents"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -34,11 +38,19 @@ struct Target {
     /// A resource to generate, as a dotted path in the document's resource tree; repeatable.
     #[arg(long = "resource", value_name = "PATH", default_values_t = ["projects.locations.operations".to_string()])]
     resources: Vec<String>,
+    /// Generate every resource of the document instead of the selected ones.
+    #[arg(long, conflicts_with = "resources")]
+    all_resources: bool,
 }
 
 impl Target {
     fn generate(&self) -> Result<discogen::Generated, discogen::Error> {
-        let selection = Selection { resources: self.resources.clone() };
+        let resources = if self.all_resources {
+            Vec::new()
+        } else {
+            self.resources.clone()
+        };
+        let selection = Selection { resources };
         discogen::generate(&self.doc, &selection)
     }
 }
@@ -80,7 +92,11 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
             let generated = target.generate()?;
             let differences = output::check(&target.out, &generated.files)?;
             if differences.is_empty() {
-                println!("{} is up to date ({} files)", target.out.display(), generated.files.len());
+                println!(
+                    "{} is up to date ({} files)",
+                    target.out.display(),
+                    generated.files.len()
+                );
                 return Ok(ExitCode::SUCCESS);
             }
             for difference in &differences {

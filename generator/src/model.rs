@@ -161,7 +161,11 @@ pub enum PathPart {
     Literal(String),
     /// `{name}` (every reserved character escaped) or `{+name}` (`/` kept), by the Rust field of
     /// the parameter it reads.
-    Variable { field: String, wire: String, reserved: bool },
+    Variable {
+        field: String,
+        wire: String,
+        reserved: bool,
+    },
 }
 
 /// Paging of a list method: `pageToken` in, `nextPageToken` out.

@@ -10,11 +10,11 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe",
-    "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers: they get a trailing underscore instead.
@@ -24,10 +24,43 @@ const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// and the crate's own items). A schema spelled like one of these would shadow it, so it gets
 /// a `Model` suffix instead.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Default", "Clone",
-    "Copy", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize", "Serializer",
-    "Deserializer", "BTreeMap", "Value", "Map", "Send", "Sync", "Sized", "Iterator", "Into",
-    "From", "Fn", "Self", "Client", "Error", "Request", "Response", "Stream", "Future",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "Serializer",
+    "Deserializer",
+    "BTreeMap",
+    "Value",
+    "Map",
+    "Send",
+    "Sync",
+    "Sized",
+    "Iterator",
+    "Into",
+    "From",
+    "Fn",
+    "Self",
+    "Client",
+    "Error",
+    "Request",
+    "Response",
+    "Stream",
+    "Future",
 ];
 
 /// The Rust name of a schema or of any other generated type (`UpperCamelCase`).
@@ -72,7 +105,11 @@ pub const UNKNOWN_VARIANT: &str = "UnknownValue";
 pub fn value_name(wire: &str) -> String {
     let name = wire.to_snake_case();
     let name = digit_safe(&name, "_");
-    escape_keyword(if name.is_empty() { "unnamed".to_string() } else { name })
+    escape_keyword(if name.is_empty() {
+        "unnamed".to_string()
+    } else {
+        name
+    })
 }
 
 /// The name of a constant (`SHOUTY_SNAKE_CASE`).
@@ -89,11 +126,7 @@ pub fn const_name(wire: &str) -> String {
 /// The constant that holds an OAuth scope: named after the scope URL's last path segment
 /// (`https://www.googleapis.com/auth/cloud-platform` -> `CLOUD_PLATFORM`).
 pub fn scope_const_name(url: &str) -> String {
-    let tail = url
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(url);
+    let tail = url.trim_end_matches('/').rsplit('/').next().unwrap_or(url);
     const_name(tail)
 }
 
@@ -159,7 +192,11 @@ impl Scope {
         if self.taken.insert(name.clone()) {
             return name;
         }
-        let separator = if name.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
+        let separator = if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
         let base = name.trim_start_matches("r#");
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
@@ -189,8 +226,14 @@ mod tests {
         assert_eq!(variant_name("1"), "V1");
         assert_eq!(builder_name("get"), "GetCall");
         assert_eq!(resource_handle_name("operations"), "OperationsResource");
-        assert_eq!(scope_const_name("https://www.googleapis.com/auth/cloud-platform"), "CLOUD_PLATFORM");
-        assert_eq!(crate_name("networkconnectivity", "v1"), "networkconnectivity-v1");
+        assert_eq!(
+            scope_const_name("https://www.googleapis.com/auth/cloud-platform"),
+            "CLOUD_PLATFORM"
+        );
+        assert_eq!(
+            crate_name("networkconnectivity", "v1"),
+            "networkconnectivity-v1"
+        );
         assert_eq!(crate_name("admin", "directory_v1"), "admin-directory-v1");
     }
 

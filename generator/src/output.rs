@@ -51,19 +51,34 @@ pub fn write(dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<Written
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Write { file: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+                file: parent.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(&path, contents).map_err(|source| Error::Write { file: path.clone(), source })?;
-        report.push(if existing.is_some() { Written::Updated(relative.clone()) } else { Written::Created(relative.clone()) });
+        std::fs::write(&path, contents).map_err(|source| Error::Write {
+            file: path.clone(),
+            source,
+        })?;
+        report.push(if existing.is_some() {
+            Written::Updated(relative.clone())
+        } else {
+            Written::Created(relative.clone())
+        });
     }
     for relative in existing_files(dir)? {
         if files.contains_key(&relative) {
             continue;
         }
         let path = dir.join(&relative);
-        let first_line = std::fs::read_to_string(&path).ok().and_then(|t| t.lines().next().map(str::to_string));
+        let first_line = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| t.lines().next().map(str::to_string));
         if first_line.is_some_and(|l| l.contains(GENERATED_MARKER)) {
-            std::fs::remove_file(&path).map_err(|source| Error::Write { file: path.clone(), source })?;
+            std::fs::remove_file(&path).map_err(|source| Error::Write {
+                file: path.clone(),
+                source,
+            })?;
             report.push(Written::Removed(relative));
         }
     }
@@ -96,10 +111,18 @@ fn existing_files(dir: &Path) -> Result<Vec<String>, Error> {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(source) => return Err(Error::Read { file: dir.display().to_string(), source }),
+            Err(source) => {
+                return Err(Error::Read {
+                    file: dir.display().to_string(),
+                    source,
+                })
+            }
         };
         for entry in entries {
-            let entry = entry.map_err(|source| Error::Read { file: dir.display().to_string(), source })?;
+            let entry = entry.map_err(|source| Error::Read {
+                file: dir.display().to_string(),
+                source,
+            })?;
             let path = entry.path();
             if path.is_dir() {
                 if dir == root && entry.file_name() == "target" {

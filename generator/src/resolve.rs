@@ -26,10 +26,18 @@ const UNKNOWN_FIELDS: &str = "unknown_fields";
 pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Result<Api, Error> {
     check_refs(doc, file)?;
     if doc.root_url.is_empty() {
-        return Err(Error::invalid(file, "/rootUrl", "the document has no rootUrl, so the client has no endpoint"));
+        return Err(Error::invalid(
+            file,
+            "/rootUrl",
+            "the document has no rootUrl, so the client has no endpoint",
+        ));
     }
     if doc.name.is_empty() || doc.version.is_empty() {
-        return Err(Error::invalid(file, "/name", "the document needs a name and a version to name the crate"));
+        return Err(Error::invalid(
+            file,
+            "/name",
+            "the document needs a name and a version to name the crate",
+        ));
     }
 
     let source_file = std::path::Path::new(file)
@@ -45,7 +53,16 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
         .iter()
         .map(|(wire, schema)| {
             let pointer = format!("/parameters/{}", escape_pointer_token(wire));
-            resolve_param(wire, schema, "", &pointer, &mut Names::default(), &mut param_enum_names, &mut param_enums, file)
+            resolve_param(
+                wire,
+                schema,
+                "",
+                &pointer,
+                &mut Names::default(),
+                &mut param_enum_names,
+                &mut param_enums,
+                file,
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
 
@@ -71,11 +88,22 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
         name: doc.name.clone(),
         version: doc.version.clone(),
         revision: doc.revision.clone(),
-        title: if doc.title.is_empty() { doc.name.clone() } else { doc.title.clone() },
+        title: if doc.title.is_empty() {
+            doc.name.clone()
+        } else {
+            doc.title.clone()
+        },
         description: doc.description.clone(),
         documentation_link: doc.documentation_link.clone(),
         lib_name: naming::lib_name(&crate_name),
-        crate_version: format!("0.1.0+{}", if doc.revision.is_empty() { "0" } else { &doc.revision }),
+        crate_version: format!(
+            "0.1.0+{}",
+            if doc.revision.is_empty() {
+                "0"
+            } else {
+                &doc.revision
+            }
+        ),
         crate_name,
         root_url: doc.root_url.clone(),
         service_path: doc.service_path.clone(),
@@ -84,7 +112,11 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
         endpoints: doc
             .endpoints
             .iter()
-            .map(|e| Endpoint { url: e.endpoint_url.clone(), location: e.location.clone(), description: e.description.clone() })
+            .map(|e| Endpoint {
+                url: e.endpoint_url.clone(),
+                location: e.location.clone(),
+                description: e.description.clone(),
+            })
             .collect(),
         scopes: {
             let mut names = Names::default();
@@ -111,30 +143,57 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
 /// Every `$ref` in the document must name a schema of the document. Checked over the whole
 /// document, selected or not, so a broken document is reported whatever is selected.
 fn check_refs(doc: &RestDescription, file: &str) -> Result<(), Error> {
-    fn schema(doc: &RestDescription, file: &str, s: &discovery::Schema, pointer: &str) -> Result<(), Error> {
+    fn schema(
+        doc: &RestDescription,
+        file: &str,
+        s: &discovery::Schema,
+        pointer: &str,
+    ) -> Result<(), Error> {
         if let Some(target) = &s.ref_ {
             if !doc.schemas.contains_key(target) {
                 return Err(Error::invalid(
                     file,
                     &format!("{pointer}/$ref"),
-                    format!("`$ref` names the schema \"{target}\", which the document does not define"),
+                    format!(
+                        "`$ref` names the schema \"{target}\", which the document does not define"
+                    ),
                 ));
             }
         }
         for (name, property) in &s.properties {
-            schema(doc, file, property, &format!("{pointer}/properties/{}", escape_pointer_token(name)))?;
+            schema(
+                doc,
+                file,
+                property,
+                &format!("{pointer}/properties/{}", escape_pointer_token(name)),
+            )?;
         }
         if let Some(items) = &s.items {
             schema(doc, file, items, &format!("{pointer}/items"))?;
         }
         if let Some(values) = &s.additional_properties {
-            schema(doc, file, values, &format!("{pointer}/additionalProperties"))?;
+            schema(
+                doc,
+                file,
+                values,
+                &format!("{pointer}/additionalProperties"),
+            )?;
         }
         Ok(())
     }
-    fn method(doc: &RestDescription, file: &str, m: &discovery::Method, pointer: &str) -> Result<(), Error> {
+    fn method(
+        doc: &RestDescription,
+        file: &str,
+        m: &discovery::Method,
+        pointer: &str,
+    ) -> Result<(), Error> {
         for (name, p) in &m.parameters {
-            schema(doc, file, p, &format!("{pointer}/parameters/{}", escape_pointer_token(name)))?;
+            schema(
+                doc,
+                file,
+                p,
+                &format!("{pointer}/parameters/{}", escape_pointer_token(name)),
+            )?;
         }
         if let Some(r) = &m.request {
             schema(doc, file, r, &format!("{pointer}/request"))?;
@@ -144,26 +203,61 @@ fn check_refs(doc: &RestDescription, file: &str) -> Result<(), Error> {
         }
         Ok(())
     }
-    fn resource(doc: &RestDescription, file: &str, r: &discovery::Resource, pointer: &str) -> Result<(), Error> {
+    fn resource(
+        doc: &RestDescription,
+        file: &str,
+        r: &discovery::Resource,
+        pointer: &str,
+    ) -> Result<(), Error> {
         for (name, m) in &r.methods {
-            method(doc, file, m, &format!("{pointer}/methods/{}", escape_pointer_token(name)))?;
+            method(
+                doc,
+                file,
+                m,
+                &format!("{pointer}/methods/{}", escape_pointer_token(name)),
+            )?;
         }
         for (name, child) in &r.resources {
-            resource(doc, file, child, &format!("{pointer}/resources/{}", escape_pointer_token(name)))?;
+            resource(
+                doc,
+                file,
+                child,
+                &format!("{pointer}/resources/{}", escape_pointer_token(name)),
+            )?;
         }
         Ok(())
     }
     for (name, s) in &doc.schemas {
-        schema(doc, file, s, &format!("/schemas/{}", escape_pointer_token(name)))?;
+        schema(
+            doc,
+            file,
+            s,
+            &format!("/schemas/{}", escape_pointer_token(name)),
+        )?;
     }
     for (name, p) in &doc.parameters {
-        schema(doc, file, p, &format!("/parameters/{}", escape_pointer_token(name)))?;
+        schema(
+            doc,
+            file,
+            p,
+            &format!("/parameters/{}", escape_pointer_token(name)),
+        )?;
     }
     for (name, m) in &doc.methods {
-        method(doc, file, m, &format!("/methods/{}", escape_pointer_token(name)))?;
+        method(
+            doc,
+            file,
+            m,
+            &format!("/methods/{}", escape_pointer_token(name)),
+        )?;
     }
     for (name, r) in &doc.resources {
-        resource(doc, file, r, &format!("/resources/{}", escape_pointer_token(name)))?;
+        resource(
+            doc,
+            file,
+            r,
+            &format!("/resources/{}", escape_pointer_token(name)),
+        )?;
     }
     Ok(())
 }
@@ -181,14 +275,24 @@ struct Selected<'d> {
     children: Vec<Selected<'d>>,
 }
 
-fn select<'d>(doc: &'d RestDescription, file: &str, selection: &Selection) -> Result<Vec<Selected<'d>>, Error> {
+fn select<'d>(
+    doc: &'d RestDescription,
+    file: &str,
+    selection: &Selection,
+) -> Result<Vec<Selected<'d>>, Error> {
     fn whole<'d>(wire: &str, pointer: String, resource: &'d discovery::Resource) -> Selected<'d> {
         Selected {
             wire: wire.to_string(),
             children: resource
                 .resources
                 .iter()
-                .map(|(name, child)| whole(name, format!("{pointer}/resources/{}", escape_pointer_token(name)), child))
+                .map(|(name, child)| {
+                    whole(
+                        name,
+                        format!("{pointer}/resources/{}", escape_pointer_token(name)),
+                        child,
+                    )
+                })
                 .collect(),
             pointer,
             resource,
@@ -199,7 +303,13 @@ fn select<'d>(doc: &'d RestDescription, file: &str, selection: &Selection) -> Re
         return Ok(doc
             .resources
             .iter()
-            .map(|(name, r)| whole(name, format!("/resources/{}", escape_pointer_token(name)), r))
+            .map(|(name, r)| {
+                whole(
+                    name,
+                    format!("/resources/{}", escape_pointer_token(name)),
+                    r,
+                )
+            })
             .collect());
     }
     let mut roots: Vec<Selected<'d>> = Vec::new();
@@ -218,7 +328,11 @@ fn select<'d>(doc: &'d RestDescription, file: &str, selection: &Selection) -> Re
                     format!(
                         "no resource `{}` to generate (`--resource {dotted}`); resources here: {}",
                         segments[..=i].join("."),
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
                     ),
                 ));
             };
@@ -269,7 +383,11 @@ struct MethodContext<'a, 'd> {
     standard_params: &'a [Param],
 }
 
-fn resolve_resource(node: &Selected<'_>, parent_path: &[String], ctx: &mut MethodContext<'_, '_>) -> Result<Resource, Error> {
+fn resolve_resource(
+    node: &Selected<'_>,
+    parent_path: &[String],
+    ctx: &mut MethodContext<'_, '_>,
+) -> Result<Resource, Error> {
     let mut module_path = parent_path.to_vec();
     module_path.push(naming::value_name(&node.wire));
     // Functions on the handle: methods first, then child resources, in one namespace.
@@ -282,7 +400,9 @@ fn resolve_resource(node: &Selected<'_>, parent_path: &[String], ctx: &mut Metho
             let pointer = format!("{}/methods/{}", node.pointer, escape_pointer_token(wire));
             let fn_name = handle_fns.claim(naming::value_name(wire));
             let builder = builders.claim(naming::builder_name(wire));
-            methods.push(resolve_method(wire, method, &pointer, fn_name, builder, &full_path, ctx)?);
+            methods.push(resolve_method(
+                wire, method, &pointer, fn_name, builder, &full_path, ctx,
+            )?);
         }
     }
     let children = node
@@ -330,7 +450,11 @@ fn resolve_method(
         "PATCH" => HttpMethod::Patch,
         "DELETE" => HttpMethod::Delete,
         other => {
-            return Err(Error::invalid(file, &format!("{pointer}/httpMethod"), format!("unsupported HTTP method {other:?}")))
+            return Err(Error::invalid(
+                file,
+                &format!("{pointer}/httpMethod"),
+                format!("unsupported HTTP method {other:?}"),
+            ))
         }
     };
     let mut fields = Names::with_reserved(BUILDER_RESERVED);
@@ -354,11 +478,22 @@ fn resolve_method(
             return Err(Error::invalid(
                 file,
                 &format!("{pointer}/parameterOrder"),
-                format!("`parameterOrder` names \"{name}\", which is not a parameter of the method"),
+                format!(
+                    "`parameterOrder` names \"{name}\", which is not a parameter of the method"
+                ),
             ));
         };
         let p_pointer = format!("{pointer}/parameters/{}", escape_pointer_token(name));
-        let mut param = resolve_param(name, schema, &enum_prefix, &p_pointer, &mut fields, ctx.param_enum_names, ctx.param_enums, file)?;
+        let mut param = resolve_param(
+            name,
+            schema,
+            &enum_prefix,
+            &p_pointer,
+            &mut fields,
+            ctx.param_enum_names,
+            ctx.param_enums,
+            file,
+        )?;
         param.required = true;
         required.push(param);
     }
@@ -375,7 +510,16 @@ fn resolve_method(
             continue;
         }
         let p_pointer = format!("{pointer}/parameters/{}", escape_pointer_token(name));
-        optional.push(resolve_param(name, schema, &enum_prefix, &p_pointer, &mut fields, ctx.param_enum_names, ctx.param_enums, file)?);
+        optional.push(resolve_param(
+            name,
+            schema,
+            &enum_prefix,
+            &p_pointer,
+            &mut fields,
+            ctx.param_enum_names,
+            ctx.param_enums,
+            file,
+        )?);
     }
     let standard_setters = ctx
         .standard_params
@@ -385,7 +529,10 @@ fn resolve_method(
 
     let path = parse_path(&method.path, &required, file, &format!("{pointer}/path"))?;
     let response = match &method.response {
-        Some(schema) => Some(ctx.types.body_type(schema, &format!("{pointer}/response"))?),
+        Some(schema) => Some(
+            ctx.types
+                .body_type(schema, &format!("{pointer}/response"))?,
+        ),
         None => None,
     };
     let paging = match (&response, optional.iter().find(|p| p.wire == "pageToken")) {
@@ -426,11 +573,18 @@ fn resolve_param(
         Some("path") => Location::Path,
         Some("query") | None => Location::Query,
         Some(other) => {
-            return Err(Error::invalid(file, &format!("{pointer}/location"), format!("unsupported parameter location {other:?}")))
+            return Err(Error::invalid(
+                file,
+                &format!("{pointer}/location"),
+                format!("unsupported parameter location {other:?}"),
+            ))
         }
     };
     let scalar = if !schema.enum_.is_empty() {
-        let name = enum_names.claim(naming::type_name(&format!("{enum_prefix}{}", naming::type_name(wire))));
+        let name = enum_names.claim(naming::type_name(&format!(
+            "{enum_prefix}{}",
+            naming::type_name(wire)
+        )));
         enums.push(enum_def(&name, schema));
         RustType::Named(name)
     } else {
@@ -439,7 +593,11 @@ fn resolve_param(
     Ok(Param {
         wire: wire.to_string(),
         field: fields.claim(naming::value_name(wire)),
-        ty: if schema.repeated { RustType::Vec(Box::new(scalar)) } else { scalar },
+        ty: if schema.repeated {
+            RustType::Vec(Box::new(scalar))
+        } else {
+            scalar
+        },
         location,
         required: schema.required,
         repeated: schema.repeated,
@@ -453,7 +611,10 @@ fn resolve_param(
 
 /// The Rust type of a scalar (`string`, `integer`, `number`, `boolean`, `any`) by type and format.
 fn scalar_type(schema: &discovery::Schema) -> RustType {
-    match (schema.type_.as_deref().unwrap_or("any"), schema.format.as_deref()) {
+    match (
+        schema.type_.as_deref().unwrap_or("any"),
+        schema.format.as_deref(),
+    ) {
         ("string", Some("int64")) | ("integer", Some("int64")) => RustType::I64,
         ("string", Some("uint64")) | ("integer", Some("uint64")) => RustType::U64,
         ("string", _) => RustType::String,
@@ -487,7 +648,12 @@ fn enum_def(name: &str, schema: &discovery::Schema) -> EnumDef {
 
 /// Splits `v1/{+name}:cancel` into literals and variables; every variable must be a required
 /// path parameter of the method.
-fn parse_path(template: &str, params: &[Param], file: &str, pointer: &str) -> Result<Vec<PathPart>, Error> {
+fn parse_path(
+    template: &str,
+    params: &[Param],
+    file: &str,
+    pointer: &str,
+) -> Result<Vec<PathPart>, Error> {
     let mut parts = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -495,21 +661,32 @@ fn parse_path(template: &str, params: &[Param], file: &str, pointer: &str) -> Re
             parts.push(PathPart::Literal(rest[..open].to_string()));
         }
         let Some(close) = rest[open..].find('}') else {
-            return Err(Error::invalid(file, pointer, format!("unclosed `{{` in path template {template:?}")));
+            return Err(Error::invalid(
+                file,
+                pointer,
+                format!("unclosed `{{` in path template {template:?}"),
+            ));
         };
         let expression = &rest[open + 1..open + close];
         let (reserved, name) = match expression.strip_prefix('+') {
             Some(name) => (true, name),
             None => (false, expression),
         };
-        let Some(param) = params.iter().find(|p| p.wire == name && p.location == Location::Path) else {
+        let Some(param) = params
+            .iter()
+            .find(|p| p.wire == name && p.location == Location::Path)
+        else {
             return Err(Error::invalid(
                 file,
                 pointer,
                 format!("path template {template:?} uses {{{expression}}}, which is not a path parameter of the method"),
             ));
         };
-        parts.push(PathPart::Variable { field: param.field.clone(), wire: name.to_string(), reserved });
+        parts.push(PathPart::Variable {
+            field: param.field.clone(),
+            wire: name.to_string(),
+            reserved,
+        });
         rest = &rest[open + close + 1..];
     }
     if !rest.is_empty() {
@@ -597,14 +774,29 @@ impl<'d> TypeResolver<'d> {
         Ok(())
     }
 
-    fn struct_def(&mut self, name: &str, wire: &str, schema: &'d discovery::Schema, pointer: &str) -> Result<StructDef, Error> {
+    fn struct_def(
+        &mut self,
+        name: &str,
+        wire: &str,
+        schema: &'d discovery::Schema,
+        pointer: &str,
+    ) -> Result<StructDef, Error> {
+        // Plain wire names (`type`) claim their Rust name before odd ones that convert to the
+        // same name (`@type`), so the plain one keeps it.
         let mut names = Names::with_reserved(&[UNKNOWN_FIELDS]);
+        let mut claimed: BTreeMap<&str, String> = BTreeMap::new();
+        let plain = |wire: &str| wire.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        for pass_plain in [true, false] {
+            for prop in schema.properties.keys().filter(|p| plain(p) == pass_plain) {
+                claimed.insert(prop, names.claim(naming::value_name(prop)));
+            }
+        }
         let mut fields = Vec::new();
         for (prop, property) in &schema.properties {
             let p_pointer = format!("{pointer}/properties/{}", escape_pointer_token(prop));
             fields.push(Field {
                 wire: prop.clone(),
-                name: names.claim(naming::value_name(prop)),
+                name: claimed[prop.as_str()].clone(),
                 ty: self.type_of(property, name, prop, &p_pointer)?,
                 description: property.description.clone(),
                 read_only: property.read_only,
@@ -622,7 +814,13 @@ impl<'d> TypeResolver<'d> {
     }
 
     /// The type of a property (or array item, or map value) of the struct `owner`.
-    fn type_of(&mut self, schema: &'d discovery::Schema, owner: &str, prop: &str, pointer: &str) -> Result<RustType, Error> {
+    fn type_of(
+        &mut self,
+        schema: &'d discovery::Schema,
+        owner: &str,
+        prop: &str,
+        pointer: &str,
+    ) -> Result<RustType, Error> {
         if let Some(id) = &schema.ref_ {
             return self.ref_type(id, pointer);
         }
@@ -634,7 +832,12 @@ impl<'d> TypeResolver<'d> {
         match schema.type_.as_deref() {
             Some("array") => {
                 let item = match &schema.items {
-                    Some(items) => self.type_of(items, owner, &format!("{prop}Item"), &format!("{pointer}/items"))?,
+                    Some(items) => self.type_of(
+                        items,
+                        owner,
+                        &format!("{prop}Item"),
+                        &format!("{pointer}/items"),
+                    )?,
                     None => RustType::Json,
                 };
                 Ok(RustType::Vec(Box::new(item)))
@@ -647,7 +850,12 @@ impl<'d> TypeResolver<'d> {
             }
             Some("object") => {
                 let value = match &schema.additional_properties {
-                    Some(values) => self.type_of(values, owner, &format!("{prop}Value"), &format!("{pointer}/additionalProperties"))?,
+                    Some(values) => self.type_of(
+                        values,
+                        owner,
+                        &format!("{prop}Value"),
+                        &format!("{pointer}/additionalProperties"),
+                    )?,
                     None => RustType::Json,
                 };
                 Ok(RustType::Map(Box::new(value)))
@@ -665,7 +873,10 @@ impl<'d> TypeResolver<'d> {
                 return Err(Error::invalid(
                     self.file,
                     pointer,
-                    format!("schema \"{id}\" is defined through itself ({} -> {id})", self.expanding.join(" -> ")),
+                    format!(
+                        "schema \"{id}\" is defined through itself ({} -> {id})",
+                        self.expanding.join(" -> ")
+                    ),
                 ));
             }
             self.expanding.push(id.to_string());
@@ -688,11 +899,20 @@ impl<'d> TypeResolver<'d> {
             TypeDef::Struct(s) if s.name == page_type => Some(s),
             _ => None,
         })?;
-        let token = def.fields.iter().find(|f| f.wire == "nextPageToken" && f.ty == RustType::String)?;
-        let lists: Vec<&Field> = def.fields.iter().filter(|f| matches!(f.ty, RustType::Vec(_))).collect();
+        let token = def
+            .fields
+            .iter()
+            .find(|f| f.wire == "nextPageToken" && f.ty == RustType::String)?;
+        let lists: Vec<&Field> = def
+            .fields
+            .iter()
+            .filter(|f| matches!(f.ty, RustType::Vec(_)))
+            .collect();
         let of_structs: Vec<&&Field> = lists
             .iter()
-            .filter(|f| matches!(&f.ty, RustType::Vec(inner) if matches!(**inner, RustType::Named(_))))
+            .filter(
+                |f| matches!(&f.ty, RustType::Vec(inner) if matches!(**inner, RustType::Named(_))),
+            )
             .collect();
         let items_field = match (of_structs.as_slice(), lists.as_slice()) {
             ([one], _) => Some(**one),
@@ -700,12 +920,17 @@ impl<'d> TypeResolver<'d> {
             _ => None,
         };
         let items = items_field.map(|f| match &f.ty {
-            RustType::Vec(inner) => PageItems { field: f.name.clone(), item_type: (**inner).clone() },
+            RustType::Vec(inner) => PageItems {
+                field: f.name.clone(),
+                item_type: (**inner).clone(),
+            },
             _ => unreachable!("filtered to Vec fields above"),
         });
         let page = PageImpl {
             next_token_field: token.name.clone(),
-            items: items.as_ref().map(|i| (i.field.clone(), i.item_type.clone())),
+            items: items
+                .as_ref()
+                .map(|i| (i.field.clone(), i.item_type.clone())),
         };
         self.pages.insert(page_type.to_string(), page);
         Some(Paging {
@@ -729,7 +954,9 @@ impl<'d> TypeResolver<'d> {
 }
 
 fn is_struct(schema: &discovery::Schema) -> bool {
-    schema.ref_.is_none() && schema.type_.as_deref() == Some("object") && (schema.additional_properties.is_none() || !schema.properties.is_empty())
+    schema.ref_.is_none()
+        && schema.type_.as_deref() == Some("object")
+        && (schema.additional_properties.is_none() || !schema.properties.is_empty())
 }
 
 /// A struct that contains itself through plain (not `Vec` or map) fields has no finite size:

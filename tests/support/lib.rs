@@ -49,7 +49,10 @@ pub struct Recorded {
 impl Recorded {
     /// The value of query parameter `name`, if sent once or more (the first).
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -87,7 +90,9 @@ impl FakeOperations {
                 async move { handle(&state, method, uri, headers, body) }
             }
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -98,7 +103,11 @@ impl FakeOperations {
                 .await
                 .expect("fake server");
         });
-        FakeOperations { addr, state, _shutdown: shutdown }
+        FakeOperations {
+            addr,
+            state,
+            _shutdown: shutdown,
+        }
     }
 
     /// The base URL to give the client (`http://127.0.0.1:PORT/`).
@@ -152,11 +161,24 @@ fn seeded_operation(name: &str, i: usize) -> Value {
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn handle(state: &Mutex<State>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+fn handle(
+    state: &Mutex<State>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
     let query: Vec<(String, String)> = uri
         .query()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
@@ -197,12 +219,14 @@ fn handle(state: &Mutex<State>, method: Method, uri: Uri, headers: HeaderMap, bo
         && segments[0] == "projects"
         && segments[2] == "locations"
         && segments[4] == "operations";
-    let is_collection =
-        segments.len() == 5 && segments[0] == "projects" && segments[2] == "locations" && segments[4] == "operations";
+    let is_collection = segments.len() == 5
+        && segments[0] == "projects"
+        && segments[2] == "locations"
+        && segments[4] == "operations";
 
     match (&method, is_operation, is_collection, verb) {
         (&Method::GET, true, _, None) => {
-            if let Err(response) = only_params(&query, &[]) {
+            if let Some(response) = unknown_param(&query, &[]) {
                 return response;
             }
             match state.operations.get(resource) {
@@ -211,7 +235,7 @@ fn handle(state: &Mutex<State>, method: Method, uri: Uri, headers: HeaderMap, bo
             }
         }
         (&Method::DELETE, true, _, None) => {
-            if let Err(response) = only_params(&query, &[]) {
+            if let Some(response) = unknown_param(&query, &[]) {
                 return response;
             }
             match state.operations.remove(resource) {
@@ -220,11 +244,16 @@ fn handle(state: &Mutex<State>, method: Method, uri: Uri, headers: HeaderMap, bo
             }
         }
         (&Method::POST, true, _, Some("cancel")) => {
-            if let Err(response) = only_params(&query, &[]) {
+            if let Some(response) = unknown_param(&query, &[]) {
                 return response;
             }
             if !serde_json::from_slice::<Value>(&body).is_ok_and(|b| b.is_object()) {
-                return google_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", "Invalid JSON payload received.", json!([]));
+                return google_error(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_ARGUMENT",
+                    "Invalid JSON payload received.",
+                    json!([]),
+                );
             }
             match state.operations.get_mut(resource) {
                 Some(operation) => {
@@ -239,7 +268,10 @@ fn handle(state: &Mutex<State>, method: Method, uri: Uri, headers: HeaderMap, bo
             }
         }
         (&Method::GET, _, true, None) => {
-            if let Err(response) = only_params(&query, &["filter", "pageSize", "pageToken", "returnPartialSuccess"]) {
+            if let Some(response) = unknown_param(
+                &query,
+                &["filter", "pageSize", "pageToken", "returnPartialSuccess"],
+            ) {
                 return response;
             }
             list(&state, resource.trim_end_matches("/operations"), &query)
@@ -256,12 +288,22 @@ fn handle(state: &Mutex<State>, method: Method, uri: Uri, headers: HeaderMap, bo
 /// `list`: pages of `pageSize` (default 50, at most 100) in name order; the page token is the
 /// name of the last operation of the previous page, as opaque to the client as a real one.
 fn list(state: &State, parent: &str, query: &[(String, String)]) -> Response {
-    let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let page_size = match param("pageSize").map(str::parse::<usize>) {
         None => 50,
         Some(Ok(n)) => n.clamp(1, 100),
         Some(Err(_)) => {
-            return google_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", "Invalid value for pageSize", json!([]))
+            return google_error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_ARGUMENT",
+                "Invalid value for pageSize",
+                json!([]),
+            )
         }
     };
     let after = match param("pageToken").filter(|t| !t.is_empty()) {
@@ -269,7 +311,12 @@ fn list(state: &State, parent: &str, query: &[(String, String)]) -> Response {
         Some(token) => match token.strip_prefix("after:") {
             Some(name) => Some(name.to_string()),
             None => {
-                return google_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", "Invalid page token", json!([]))
+                return google_error(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_ARGUMENT",
+                    "Invalid page token",
+                    json!([]),
+                )
             }
         },
     };
@@ -278,7 +325,12 @@ fn list(state: &State, parent: &str, query: &[(String, String)]) -> Response {
         Some("done=true") => Some(true),
         Some("done=false") => Some(false),
         Some(other) => {
-            return google_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", &format!("Unsupported filter {other:?}"), json!([]))
+            return google_error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_ARGUMENT",
+                &format!("Unsupported filter {other:?}"),
+                json!([]),
+            )
         }
     };
     let prefix = format!("{parent}/operations/");
@@ -286,34 +338,49 @@ fn list(state: &State, parent: &str, query: &[(String, String)]) -> Response {
         .operations
         .iter()
         .filter(|(name, _)| name.starts_with(&prefix))
-        .filter(|(name, _)| after.as_ref().is_none_or(|after| name.as_str() > after.as_str()))
+        .filter(|(name, _)| {
+            after
+                .as_ref()
+                .is_none_or(|after| name.as_str() > after.as_str())
+        })
         .filter(|(_, op)| done_filter.is_none_or(|done| op["done"] == json!(done)))
         .map(|(_, op)| op)
         .collect();
-    let page: Vec<Value> = matching.iter().take(page_size).map(|op| (*op).clone()).collect();
+    let page: Vec<Value> = matching
+        .iter()
+        .take(page_size)
+        .map(|op| (*op).clone())
+        .collect();
     let mut reply = json!({ "operations": page });
     if matching.len() > page_size {
-        let last = page.last().and_then(|op| op["name"].as_str()).unwrap_or_default();
+        let last = page
+            .last()
+            .and_then(|op| op["name"].as_str())
+            .unwrap_or_default();
         reply["nextPageToken"] = json!(format!("after:{last}"));
     }
     json_reply(reply)
 }
 
 /// Refuses query parameters the method does not declare, as Google does.
-fn only_params(query: &[(String, String)], method_params: &[&str]) -> Result<(), Response> {
-    match query.iter().find(|(k, _)| !STANDARD_PARAMS.contains(&k.as_str()) && !method_params.contains(&k.as_str())) {
-        Some((unknown, _)) => Err(google_error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_ARGUMENT",
-            &format!("Invalid JSON payload received. Unknown name \"{unknown}\": Cannot bind query parameter."),
-            json!([]),
-        )),
-        None => Ok(()),
-    }
+fn unknown_param(query: &[(String, String)], method_params: &[&str]) -> Option<Response> {
+    let known = |k: &str| STANDARD_PARAMS.contains(&k) || method_params.contains(&k);
+    let (unknown, _) = query.iter().find(|(k, _)| !known(k))?;
+    Some(google_error(
+        StatusCode::BAD_REQUEST,
+        "INVALID_ARGUMENT",
+        &format!("Invalid JSON payload received. Unknown name \"{unknown}\": Cannot bind query parameter."),
+        json!([]),
+    ))
 }
 
 fn json_reply(value: Value) -> Response {
-    (StatusCode::OK, [("content-type", "application/json; charset=UTF-8")], value.to_string()).into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "application/json; charset=UTF-8")],
+        value.to_string(),
+    )
+        .into_response()
 }
 
 fn not_found(what: &str) -> Response {
@@ -338,5 +405,10 @@ fn google_error(status: StatusCode, name: &str, message: &str, details: Value) -
             "details": details
         }
     });
-    (status, [("content-type", "application/json; charset=UTF-8")], body.to_string()).into_response()
+    (
+        status,
+        [("content-type", "application/json; charset=UTF-8")],
+        body.to_string(),
+    )
+        .into_response()
 }

@@ -8,7 +8,10 @@ use super::{docs, ident, models::enum_tokens, type_tokens, Named};
 use crate::model::{Api, HttpMethod, Method, Resource, RustType};
 
 pub fn lib_rs(api: &Api) -> TokenStream {
-    let mut about = format!("Client for the {} (`{}` `{}`, revision `{}`).", api.title, api.name, api.version, api.revision);
+    let mut about = format!(
+        "Client for the {} (`{}` `{}`, revision `{}`).",
+        api.title, api.name, api.version, api.revision
+    );
     if !api.description.is_empty() {
         about.push_str("\n\n");
         about.push_str(&api.description);
@@ -22,7 +25,11 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         api.source_file
     ));
     let example = example_doc(api);
-    let paging = api.has_paging().then(|| quote!(pub use runtime::paging::PageStream;));
+    let paging = api.has_paging().then(|| {
+        quote!(
+            pub use runtime::paging::PageStream;
+        )
+    });
     let root_url = &api.root_url;
     let service_path = &api.service_path;
     let base_url = api.base_url();
@@ -37,7 +44,11 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let scopes = api.scopes.iter().map(|scope| {
         let name = ident(&scope.const_name);
         let url = &scope.url;
-        let doc = docs::outer(&if scope.description.is_empty() { format!("`{url}`") } else { scope.description.clone() });
+        let doc = docs::outer(&if scope.description.is_empty() {
+            format!("`{url}`")
+        } else {
+            scope.description.clone()
+        });
         quote! { #doc pub const #name: &str = #url; }
     });
     quote! {
@@ -81,8 +92,18 @@ fn example_doc(api: &Api) -> TokenStream {
     let Some(code) = example_code(api) else {
         return TokenStream::new();
     };
-    let mut lines = vec![" # Example".to_string(), String::new(), " ```no_run".to_string()];
-    lines.extend(code.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }));
+    let mut lines = vec![
+        " # Example".to_string(),
+        String::new(),
+        " ```no_run".to_string(),
+    ];
+    lines.extend(code.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    }));
     lines.push(" ```".to_string());
     quote! { #![doc = ""] #( #![doc = #lines] )* }
 }
@@ -94,7 +115,10 @@ pub fn example_code(api: &Api) -> Option<String> {
     let call = first_simple_method(&api.resources, &mut Vec::new()).map(|(chain, method)| {
         let accessors = chain.iter().map(|r| ident(&r.accessor));
         let fn_name = ident(&method.fn_name);
-        let args = method.required.iter().map(|p| example_value(p.pattern.as_deref(), &p.wire));
+        let args = method
+            .required
+            .iter()
+            .map(|p| example_value(p.pattern.as_deref(), &p.wire));
         quote! {
             let reply = client #(.#accessors())* .#fn_name(#(#args),*).send().await?;
             println!("{reply:?}");
@@ -125,7 +149,11 @@ fn example_value(pattern: Option<&str>, wire: &str) -> String {
     for (i, piece) in pieces.iter().enumerate() {
         out.push_str(piece);
         if i + 1 < pieces.len() {
-            let segment = piece.trim_end_matches('/').rsplit('/').next().unwrap_or(wire);
+            let segment = piece
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(wire);
             let segment = if segment.is_empty() { wire } else { segment };
             out.push_str("my-");
             out.push_str(segment.strip_suffix('s').unwrap_or(segment));
@@ -134,11 +162,16 @@ fn example_value(pattern: Option<&str>, wire: &str) -> String {
     out
 }
 
-fn first_simple_method<'a>(resources: &'a [Resource], chain: &mut Vec<&'a Resource>) -> Option<(Vec<&'a Resource>, &'a Method)> {
+fn first_simple_method<'a>(
+    resources: &'a [Resource],
+    chain: &mut Vec<&'a Resource>,
+) -> Option<(Vec<&'a Resource>, &'a Method)> {
     for resource in resources {
         chain.push(resource);
         let simple = |m: &&Method| {
-            m.request.is_none() && m.response.is_some() && m.required.iter().all(|p| p.ty == RustType::String)
+            m.request.is_none()
+                && m.response.is_some()
+                && m.required.iter().all(|p| p.ty == RustType::String)
         };
         // A read is the friendliest example: prefer a GET.
         let simple = resource
@@ -158,7 +191,9 @@ fn first_simple_method<'a>(resources: &'a [Resource], chain: &mut Vec<&'a Resour
 }
 
 pub fn params_rs(api: &Api) -> TokenStream {
-    let doc = docs::inner("Parameters: enums of parameter values, and the standard parameters every method accepts.");
+    let doc = docs::inner(
+        "Parameters: enums of parameter values, and the standard parameters every method accepts.",
+    );
     let enums = api.param_enums.iter().map(enum_tokens);
     let fields = api.standard_params.iter().map(|p| {
         let name = ident(&p.field);

@@ -15,13 +15,25 @@ pub fn outer(text: &str) -> TokenStream {
 /// Outer doc attributes for text the generator wrote itself (already rustdoc-safe, and free to
 /// use intra-doc links), unlike descriptions from the document.
 pub fn own(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
 /// Inner doc attributes for text the generator wrote itself (see [`own`]).
 pub fn own_inner(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote! { #( #![doc = #lines] )* }
 }
 
@@ -63,13 +75,20 @@ pub fn sanitize(text: &str) -> Vec<String> {
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             // A fence is compiled as Rust unless its info string says otherwise: mark it text.
-            let marker: String = trimmed.chars().take_while(|c| *c == '`' || *c == '~').collect();
+            let marker: String = trimmed
+                .chars()
+                .take_while(|c| *c == '`' || *c == '~')
+                .collect();
             fence = Some(marker.clone());
             out.push(format!("{marker}text"));
             continue;
         }
         // Four spaces of indent would start an indented code block, also compiled as Rust.
-        let line = if line.len() - trimmed.len() >= 4 { trimmed } else { line };
+        let line = if line.len() - trimmed.len() >= 4 {
+            trimmed
+        } else {
+            line
+        };
         out.push(escape_inline(line));
     }
     if let Some(marker) = fence {
@@ -113,7 +132,9 @@ fn escape_inline(line: &str) -> String {
             '[' => {
                 if let Some((text_end, url_end)) = markdown_link(&chars, i) {
                     out.push('[');
-                    out.push_str(&escape_inline(&chars[i + 1..text_end].iter().collect::<String>()));
+                    out.push_str(&escape_inline(
+                        &chars[i + 1..text_end].iter().collect::<String>(),
+                    ));
                     out.push_str("](");
                     out.extend(&chars[text_end + 2..url_end]);
                     out.push(')');
@@ -183,7 +204,11 @@ fn markdown_link(chars: &[char], open: usize) -> Option<(usize, usize)> {
     if chars.get(close + 1) != Some(&'(') || !starts_url(chars, close + 2) {
         return None;
     }
-    let end = close + 2 + chars[close + 2..].iter().position(|c| *c == ')' || c.is_whitespace())?;
+    let end = close
+        + 2
+        + chars[close + 2..]
+            .iter()
+            .position(|c| *c == ')' || c.is_whitespace())?;
     (chars[end] == ')' && !chars[open + 1..close].contains(&'[')).then_some((close, end))
 }
 
@@ -192,20 +217,31 @@ fn autolink(chars: &[char], open: usize) -> Option<usize> {
     if !starts_url(chars, open + 1) {
         return None;
     }
-    let end = open + 1 + chars[open + 1..].iter().position(|c| *c == '>' || c.is_whitespace() || *c == '<')?;
+    let end = open
+        + 1
+        + chars[open + 1..]
+            .iter()
+            .position(|c| *c == '>' || c.is_whitespace() || *c == '<')?;
     (chars[end] == '>').then_some(end)
 }
 
 fn starts_url(chars: &[char], at: usize) -> bool {
     let rest: String = chars[at.min(chars.len())..].iter().take(9).collect();
-    (rest.starts_with("http://") && rest.len() > 7) || (rest.starts_with("https://") && rest.len() > 8)
+    (rest.starts_with("http://") && rest.len() > 7)
+        || (rest.starts_with("https://") && rest.len() > 8)
 }
 
 /// The end (exclusive) of a bare URL: it stops at whitespace, at characters that cannot be in
 /// one unescaped, and before trailing punctuation that belongs to the sentence.
 fn url_end(chars: &[char], start: usize) -> usize {
     let mut end = start;
-    while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], '<' | '>' | '"' | '`' | '[' | ']' | '{' | '}' | '|' | '\\' | '^') {
+    while end < chars.len()
+        && !chars[end].is_whitespace()
+        && !matches!(
+            chars[end],
+            '<' | '>' | '"' | '`' | '[' | ']' | '{' | '}' | '|' | '\\' | '^'
+        )
+    {
         end += 1;
     }
     while end > start {
@@ -213,7 +249,8 @@ fn url_end(chars: &[char], start: usize) -> usize {
         let url = &chars[start..end];
         // Keep a `)` that closes a `(` inside the URL (Wikipedia-style links).
         let closes_own_paren = last == ')'
-            && url.iter().filter(|c| **c == '(').count() >= url.iter().filter(|c| **c == ')').count();
+            && url.iter().filter(|c| **c == '(').count()
+                >= url.iter().filter(|c| **c == ')').count();
         if closes_own_paren || !matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | ')') {
             break;
         }
@@ -232,18 +269,39 @@ mod tests {
 
     #[test]
     fn brackets_html_and_urls() {
-        assert_eq!(one("See [LOG_ID][LOG_ID] and <project-id>."), " See \\[LOG_ID\\]\\[LOG_ID\\] and &lt;project-id&gt;.");
-        assert_eq!(one("Go to https://example.com/x."), " Go to <https://example.com/x>.");
-        assert_eq!(one("a [guide](https://cloud.google.com/apis/design/errors)."), " a [guide](https://cloud.google.com/apis/design/errors).");
-        assert_eq!(one("(https://example.com/a_(b))"), " (<https://example.com/a_(b)>)");
-        assert_eq!(one("keep <https://a.b/c> as is"), " keep <https://a.b/c> as is");
+        assert_eq!(
+            one("See [LOG_ID][LOG_ID] and <project-id>."),
+            " See \\[LOG_ID\\]\\[LOG_ID\\] and &lt;project-id&gt;."
+        );
+        assert_eq!(
+            one("Go to https://example.com/x."),
+            " Go to <https://example.com/x>."
+        );
+        assert_eq!(
+            one("a [guide](https://cloud.google.com/apis/design/errors)."),
+            " a [guide](https://cloud.google.com/apis/design/errors)."
+        );
+        assert_eq!(
+            one("(https://example.com/a_(b))"),
+            " (<https://example.com/a_(b)>)"
+        );
+        assert_eq!(
+            one("keep <https://a.b/c> as is"),
+            " keep <https://a.b/c> as is"
+        );
     }
 
     #[test]
     fn code_is_kept_and_never_a_doctest() {
-        assert_eq!(one("use `projects/*/x[0]` here"), " use `projects/*/x[0]` here");
+        assert_eq!(
+            one("use `projects/*/x[0]` here"),
+            " use `projects/*/x[0]` here"
+        );
         assert_eq!(one("odd ` tick"), " odd \\` tick");
-        assert_eq!(one("x\n```\nfn main() {}\n```"), " x\n ```text\n fn main() {}\n ```");
+        assert_eq!(
+            one("x\n```\nfn main() {}\n```"),
+            " x\n ```text\n fn main() {}\n ```"
+        );
         assert_eq!(one("x\n\n    indented code"), " x\n\n indented code");
     }
 

@@ -35,10 +35,13 @@ pub fn rust_files(api: &Api) -> Result<Vec<RustFile>, Error> {
     for (path, tokens) in resources::resource_files(api) {
         add(path, tokens)?;
     }
-    let (copied, runtime_mod) = runtime::runtime_files(api)?;
-    add("src/runtime/mod.rs".into(), runtime_mod)?;
-    for (path, source) in copied {
-        files.push(RustFile { contents: format!("// {header}\n\n{source}"), path });
+    let runtime = runtime::runtime_files(api)?;
+    add("src/runtime/mod.rs".into(), runtime.module)?;
+    for (path, source) in runtime.copied {
+        files.push(RustFile {
+            contents: format!("// {header}\n\n{source}"),
+            path,
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

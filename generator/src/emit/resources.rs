@@ -19,7 +19,10 @@ pub fn resource_files(api: &Api) -> Vec<(String, TokenStream)> {
 fn root(api: &Api) -> TokenStream {
     let doc = docs::own_inner("The API's resources, reached from [`Client`](crate::Client).");
     let modules = api.resources.iter().map(|r| ident(r.module()));
-    let accessors = api.resources.iter().map(|r| accessor(r, quote!(self.clone())));
+    let accessors = api
+        .resources
+        .iter()
+        .map(|r| accessor(r, quote!(self.clone())));
     quote! {
         #doc
         #(pub mod #modules;)*
@@ -44,7 +47,10 @@ fn accessor(resource: &Resource, client: TokenStream) -> TokenStream {
 }
 
 fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
-    let doc = docs::inner(&format!("The `{}` resource and its methods.", resource.path));
+    let doc = docs::inner(&format!(
+        "The `{}` resource and its methods.",
+        resource.path
+    ));
     let handle = ident(&resource.handle);
     let handle_doc = docs::outer(&format!(
         "The `{}` resource: one function per method, each returning a request builder.",
@@ -107,7 +113,12 @@ fn method_fn(method: &Method) -> TokenStream {
     if !method.scopes.is_empty() {
         notes.push(format!(
             "OAuth scopes: {}.",
-            method.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+            method
+                .scopes
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let doc = docs::outer_with_notes(method.description.as_deref(), &notes);
@@ -172,12 +183,16 @@ fn builder(api: &Api, method: &Method) -> TokenStream {
         let field = ident(&p.field);
         setter(p, quote!(self.#field))
     });
-    let standard_setters = api.standard_params.iter().zip(&method.standard_setters).map(|(p, name)| {
-        let mut p = p.clone();
-        let field = ident(&p.field);
-        p.field = name.clone();
-        setter(&p, quote!(self.standard.#field))
-    });
+    let standard_setters = api
+        .standard_params
+        .iter()
+        .zip(&method.standard_setters)
+        .map(|(p, name)| {
+            let mut p = p.clone();
+            let field = ident(&p.field);
+            p.field = name.clone();
+            setter(&p, quote!(self.standard.#field))
+        });
     let send = send_fn(method);
     let paging = method.paging.as_ref().map(|paging| {
         let page_type = type_tokens(&RustType::Named(paging.page_type.clone()), Named::Models);
@@ -243,7 +258,10 @@ fn setter(param: &Param, place: TokenStream) -> TokenStream {
     let name = ident(&param.field);
     let mut notes = vec![format!("Sent as the `{}` query parameter.", param.wire)];
     if let Some(default) = &param.default {
-        notes.push(format!("The service's default: `{}`.", default.replace('`', "'")));
+        notes.push(format!(
+            "The service's default: `{}`.",
+            default.replace('`', "'")
+        ));
     }
     if param.deprecated {
         notes.push("Deprecated by the service.".to_string());
@@ -257,7 +275,10 @@ fn setter(param: &Param, place: TokenStream) -> TokenStream {
         ),
         RustType::Vec(inner) => {
             let inner = type_tokens(inner, Named::Params);
-            (quote!(impl IntoIterator<Item = #inner>), quote!(value.into_iter().collect()))
+            (
+                quote!(impl IntoIterator<Item = #inner>),
+                quote!(value.into_iter().collect()),
+            )
         }
         ty => (type_tokens(ty, Named::Params), quote!(Some(value))),
     };
@@ -276,14 +297,26 @@ fn send_fn(method: &Method) -> TokenStream {
         .iter()
         .map(|part| match part {
             PathPart::Literal(text) => quote!(Part::Literal(#text)),
-            PathPart::Variable { field, wire, reserved } => {
-                let param = method.required.iter().find(|p| &p.field == field).expect("resolve checks path variables");
+            PathPart::Variable {
+                field,
+                wire,
+                reserved,
+            } => {
+                let param = method
+                    .required
+                    .iter()
+                    .find(|p| &p.field == field)
+                    .expect("resolve checks path variables");
                 let field = ident(field);
                 let pattern = match &param.pattern {
                     Some(pattern) => quote!(Some(#pattern)),
                     None => quote!(None),
                 };
-                let kind = if *reserved { quote!(Reserved) } else { quote!(Simple) };
+                let kind = if *reserved {
+                    quote!(Reserved)
+                } else {
+                    quote!(Simple)
+                };
                 let value = match param.ty {
                     RustType::String => quote!(&self.#field),
                     _ => quote!(&self.#field.to_string()),

@@ -20,8 +20,14 @@ const MODULES: &[(&str, &str)] = &[
     ("wire", include_str!("../../runtime/wire.rs")),
 ];
 
-/// Copied runtime modules (path, source) and the tokens of `src/runtime/mod.rs`.
-pub fn runtime_files(api: &Api) -> Result<(Vec<(String, &'static str)>, TokenStream), Error> {
+/// The runtime of one crate: the modules copied as they are, and `src/runtime/mod.rs`.
+pub struct Runtime {
+    /// Path relative to the crate root, and source.
+    pub copied: Vec<(String, &'static str)>,
+    pub module: TokenStream,
+}
+
+pub fn runtime_files(api: &Api) -> Result<Runtime, Error> {
     let needs_wire = api.models.iter().any(|def| match def {
         TypeDef::Struct(s) => s.fields.iter().any(|f| f.ty.needs_wire_adapter()),
         TypeDef::Enum(_) => false,
@@ -46,5 +52,8 @@ pub fn runtime_files(api: &Api) -> Result<(Vec<(String, &'static str)>, TokenStr
         //! expansion, wire formats and paging.
         #(pub mod #modules;)*
     };
-    Ok((files, module))
+    Ok(Runtime {
+        copied: files,
+        module,
+    })
 }
