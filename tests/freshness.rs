@@ -1,1 +1,102 @@
+//! The checked-in generated crates must be exactly what the generator produces now. On a
+//! difference the test fails and names the command that fixes it; with `UPDATE_GENERATED=1` it
+//! rewrites the stale crates first (and still fails, so a stale tree never passes silently).
 
+use std::path::{Path, PathBuf};
+
+use discogen::output::{self, Difference};
+use discogen::Selection;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// Compares one crate directory with a fresh generation; returns the report of what differs.
+fn check(doc: &str, out: &str, selection: Selection, command: &str) -> Option<String> {
+    let root = workspace();
+    let generated = discogen::generate(&root.join(doc), &selection).unwrap();
+    let differences: Vec<Difference> = output::check(&root.join(out), &generated.files).unwrap();
+    if differences.is_empty() {
+        return None;
+    }
+    let mut report = format!(
+        "{out} is stale; run `{command}` (or UPDATE_GENERATED=1 cargo test --test freshness):\n"
+    );
+    for difference in &differences {
+        report.push_str(&format!("  {difference}\n"));
+    }
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        output::write(&root.join(out), &generated.files).unwrap();
+        report.push_str("  (rewritten now: review the diff and commit it)\n");
+    }
+    Some(report)
+}
+
+#[test]
+fn generated_crate_is_fresh() {
+    let selection = Selection {
+        resources: vec!["projects.locations.operations".to_string()],
+    };
+    let stale = check(
+        "discovery/networkconnectivity.v1.json",
+        "generated",
+        selection,
+        "cargo run -p discogen -- generate",
+    );
+    assert!(stale.is_none(), "{}", stale.unwrap());
+}
+
+#[test]
+fn fixture_crates_are_fresh() {
+    let mut stale = Vec::new();
+    let fixtures = workspace().join("tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 6, "{names:?}");
+    for name in names {
+        let doc = format!("tests/fixtures/{name}.json");
+        let out = format!("tests/crates/{name}-v1");
+        let command =
+            format!("cargo run -p discogen -- generate {doc} --out {out} --all-resources");
+        stale.extend(check(&doc, &out, Selection::default(), &command));
+    }
+    assert!(stale.is_empty(), "{}", stale.join("\n"));
+}
+
+/// Every vendored document matches the sha256 its provenance table records.
+#[test]
+fn vendored_documents_match_their_recorded_sha256() {
+    use sha2::{Digest, Sha256};
+    let root = workspace();
+    let table = std::fs::read_to_string(root.join("discovery/README.md")).unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("discovery")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let row = table
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{file}`")))
+            .unwrap_or_else(|| panic!("discovery/README.md records no provenance for {file}"));
+        let digest: String = Sha256::digest(std::fs::read(&path).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(
+            row.contains(&format!("`{digest}`")),
+            "{file}: sha256 {digest} is not the one recorded: {row}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 1);
+}
