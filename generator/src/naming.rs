@@ -20,47 +20,14 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers: they get a trailing underscore instead.
 const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Type names that the generated modules use unqualified (the prelude, serde, std collections,
-/// and the crate's own items). A schema spelled like one of these would shadow it, so it gets
-/// a `Model` suffix instead.
+/// Type names that generated modules use unqualified (the prelude's types, variants and traits).
+/// A schema spelled like one of these would shadow it, so it gets a `Model` suffix instead.
+/// Everything else the generated code names is path-qualified (`serde_json::Value`,
+/// `crate::Client`...), so schemas called `Client`, `Error` or `Value` keep their names.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "Vec",
-    "String",
-    "Box",
-    "Default",
-    "Clone",
-    "Copy",
-    "Debug",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "Serialize",
-    "Deserialize",
-    "Serializer",
-    "Deserializer",
-    "BTreeMap",
-    "Value",
-    "Map",
-    "Send",
-    "Sync",
-    "Sized",
-    "Iterator",
-    "Into",
-    "From",
-    "Fn",
-    "Self",
-    "Client",
-    "Error",
-    "Request",
-    "Response",
-    "Stream",
-    "Future",
+    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "From", "Into",
+    "Default", "Clone", "Copy", "Debug", "PartialEq", "Eq", "Hash", "Send", "Sync", "Sized",
+    "Iterator", "IntoIterator", "Fn", "FnMut", "FnOnce", "Drop", "ToString", "ToOwned",
 ];
 
 /// The Rust name of a schema or of any other generated type (`UpperCamelCase`).
