@@ -52,7 +52,7 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
         .parameters
         .iter()
         .map(|(wire, schema)| {
-            let pointer = format!("/parameters/{}", escape_pointer_token(wire));
+            let pointer = child("", "parameters", wire);
             resolve_param(
                 wire,
                 schema,
@@ -143,16 +143,33 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
 /// Every `$ref` in the document must name a schema of the document. Checked over the whole
 /// document, selected or not, so a broken document is reported whatever is selected.
 fn check_refs(doc: &RestDescription, file: &str) -> Result<(), Error> {
-    fn schema(
-        doc: &RestDescription,
-        file: &str,
-        s: &discovery::Schema,
-        pointer: &str,
-    ) -> Result<(), Error> {
+    let check = RefCheck { doc, file };
+    for (name, s) in &doc.schemas {
+        check.schema(s, &child("", "schemas", name))?;
+    }
+    for (name, p) in &doc.parameters {
+        check.schema(p, &child("", "parameters", name))?;
+    }
+    for (name, m) in &doc.methods {
+        check.method(m, &child("", "methods", name))?;
+    }
+    for (name, r) in &doc.resources {
+        check.resource(r, &child("", "resources", name))?;
+    }
+    Ok(())
+}
+
+struct RefCheck<'a> {
+    doc: &'a RestDescription,
+    file: &'a str,
+}
+
+impl RefCheck<'_> {
+    fn schema(&self, s: &discovery::Schema, pointer: &str) -> Result<(), Error> {
         if let Some(target) = &s.ref_ {
-            if !doc.schemas.contains_key(target) {
+            if !self.doc.schemas.contains_key(target) {
                 return Err(Error::invalid(
-                    file,
+                    self.file,
                     &format!("{pointer}/$ref"),
                     format!(
                         "`$ref` names the schema \"{target}\", which the document does not define"
@@ -161,105 +178,44 @@ fn check_refs(doc: &RestDescription, file: &str) -> Result<(), Error> {
             }
         }
         for (name, property) in &s.properties {
-            schema(
-                doc,
-                file,
-                property,
-                &format!("{pointer}/properties/{}", escape_pointer_token(name)),
-            )?;
+            self.schema(property, &child(pointer, "properties", name))?;
         }
         if let Some(items) = &s.items {
-            schema(doc, file, items, &format!("{pointer}/items"))?;
+            self.schema(items, &format!("{pointer}/items"))?;
         }
         if let Some(values) = &s.additional_properties {
-            schema(
-                doc,
-                file,
-                values,
-                &format!("{pointer}/additionalProperties"),
-            )?;
+            self.schema(values, &format!("{pointer}/additionalProperties"))?;
         }
         Ok(())
     }
-    fn method(
-        doc: &RestDescription,
-        file: &str,
-        m: &discovery::Method,
-        pointer: &str,
-    ) -> Result<(), Error> {
+
+    fn method(&self, m: &discovery::Method, pointer: &str) -> Result<(), Error> {
         for (name, p) in &m.parameters {
-            schema(
-                doc,
-                file,
-                p,
-                &format!("{pointer}/parameters/{}", escape_pointer_token(name)),
-            )?;
+            self.schema(p, &child(pointer, "parameters", name))?;
         }
-        if let Some(r) = &m.request {
-            schema(doc, file, r, &format!("{pointer}/request"))?;
-        }
-        if let Some(r) = &m.response {
-            schema(doc, file, r, &format!("{pointer}/response"))?;
+        for (key, body) in [("request", &m.request), ("response", &m.response)] {
+            if let Some(body) = body {
+                self.schema(body, &format!("{pointer}/{key}"))?;
+            }
         }
         Ok(())
     }
-    fn resource(
-        doc: &RestDescription,
-        file: &str,
-        r: &discovery::Resource,
-        pointer: &str,
-    ) -> Result<(), Error> {
+
+    fn resource(&self, r: &discovery::Resource, pointer: &str) -> Result<(), Error> {
         for (name, m) in &r.methods {
-            method(
-                doc,
-                file,
-                m,
-                &format!("{pointer}/methods/{}", escape_pointer_token(name)),
-            )?;
+            self.method(m, &child(pointer, "methods", name))?;
         }
-        for (name, child) in &r.resources {
-            resource(
-                doc,
-                file,
-                child,
-                &format!("{pointer}/resources/{}", escape_pointer_token(name)),
-            )?;
+        for (name, nested) in &r.resources {
+            self.resource(nested, &child(pointer, "resources", name))?;
         }
         Ok(())
     }
-    for (name, s) in &doc.schemas {
-        schema(
-            doc,
-            file,
-            s,
-            &format!("/schemas/{}", escape_pointer_token(name)),
-        )?;
-    }
-    for (name, p) in &doc.parameters {
-        schema(
-            doc,
-            file,
-            p,
-            &format!("/parameters/{}", escape_pointer_token(name)),
-        )?;
-    }
-    for (name, m) in &doc.methods {
-        method(
-            doc,
-            file,
-            m,
-            &format!("/methods/{}", escape_pointer_token(name)),
-        )?;
-    }
-    for (name, r) in &doc.resources {
-        resource(
-            doc,
-            file,
-            r,
-            &format!("/resources/{}", escape_pointer_token(name)),
-        )?;
-    }
-    Ok(())
+}
+
+/// The JSON pointer of member `name` of the object `key` under `base`
+/// (`child("/resources/a", "methods", "get")` is `/resources/a/methods/get`).
+fn child(base: &str, key: &str, name: &str) -> String {
+    format!("{base}/{key}/{}", escape_pointer_token(name))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,13 +242,7 @@ fn select<'d>(
             children: resource
                 .resources
                 .iter()
-                .map(|(name, child)| {
-                    whole(
-                        name,
-                        format!("{pointer}/resources/{}", escape_pointer_token(name)),
-                        child,
-                    )
-                })
+                .map(|(name, nested)| whole(name, child(&pointer, "resources", name), nested))
                 .collect(),
             pointer,
             resource,
@@ -303,13 +253,7 @@ fn select<'d>(
         return Ok(doc
             .resources
             .iter()
-            .map(|(name, r)| {
-                whole(
-                    name,
-                    format!("/resources/{}", escape_pointer_token(name)),
-                    r,
-                )
-            })
+            .map(|(name, r)| whole(name, child("", "resources", name), r))
             .collect());
     }
     let mut roots: Vec<Selected<'d>> = Vec::new();
@@ -319,7 +263,7 @@ fn select<'d>(
         let mut pointer = String::new();
         let segments: Vec<&str> = dotted.split('.').collect();
         for (i, segment) in segments.iter().enumerate() {
-            pointer.push_str(&format!("/resources/{}", escape_pointer_token(segment)));
+            pointer.push_str(&child("", "resources", segment));
             let Some(resource) = resources.get(*segment) else {
                 let known: Vec<&str> = resources.keys().map(String::as_str).collect();
                 return Err(Error::invalid(
@@ -397,7 +341,7 @@ fn resolve_resource(
         let mut builders = Names::with_reserved(&[&naming::resource_handle_name(&node.wire)]);
         let full_path: Vec<String> = module_path.clone();
         for (wire, method) in &node.resource.methods {
-            let pointer = format!("{}/methods/{}", node.pointer, escape_pointer_token(wire));
+            let pointer = child(&node.pointer, "methods", wire);
             let fn_name = handle_fns.claim(naming::value_name(wire));
             let builder = builders.claim(naming::builder_name(wire));
             methods.push(resolve_method(
@@ -483,7 +427,7 @@ fn resolve_method(
                 ),
             ));
         };
-        let p_pointer = format!("{pointer}/parameters/{}", escape_pointer_token(name));
+        let p_pointer = child(pointer, "parameters", name);
         let mut param = resolve_param(
             name,
             schema,
@@ -509,7 +453,7 @@ fn resolve_method(
         if order.contains(&name) {
             continue;
         }
-        let p_pointer = format!("{pointer}/parameters/{}", escape_pointer_token(name));
+        let p_pointer = child(pointer, "parameters", name);
         optional.push(resolve_param(
             name,
             schema,
@@ -760,7 +704,7 @@ impl<'d> TypeResolver<'d> {
         let doc = self.doc;
         while let Some(next) = self.queue.pop_front() {
             let schema = &doc.schemas[&next];
-            let pointer = format!("/schemas/{}", escape_pointer_token(&next));
+            let pointer = child("", "schemas", &next);
             let name = self.schema_names[&next].clone();
             if !schema.enum_.is_empty() {
                 self.defs.push(TypeDef::Enum(enum_def(&name, schema)));
@@ -793,7 +737,7 @@ impl<'d> TypeResolver<'d> {
         }
         let mut fields = Vec::new();
         for (prop, property) in &schema.properties {
-            let p_pointer = format!("{pointer}/properties/{}", escape_pointer_token(prop));
+            let p_pointer = child(pointer, "properties", prop);
             fields.push(Field {
                 wire: prop.clone(),
                 name: claimed[prop.as_str()].clone(),
@@ -880,7 +824,7 @@ impl<'d> TypeResolver<'d> {
                 ));
             }
             self.expanding.push(id.to_string());
-            let alias_pointer = format!("/schemas/{}", escape_pointer_token(id));
+            let alias_pointer = child("", "schemas", id);
             let owner = self.schema_names[id].clone();
             let ty = self.type_of(target, &owner, "", &alias_pointer);
             self.expanding.pop();
