@@ -147,11 +147,11 @@ fn seeded_operation(name: &str, i: usize) -> Value {
             "requestedCancellation": false,
             "apiVersion": "v1"
         },
-        "done": i % 3 == 0,
+        "done": i.is_multiple_of(3),
         // A member the discovery document does not describe: clients must keep it.
         "futureField": {"addedIn": "a later revision", "index": i}
     });
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         operation["response"] = json!({
             "@type": "type.googleapis.com/google.cloud.networkconnectivity.v1.Hub",
             "name": format!("{PARENT}/hubs/hub-{i}")
