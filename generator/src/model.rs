@@ -195,7 +195,6 @@ pub struct Param {
     pub ty: RustType,
     pub location: Location,
     pub required: bool,
-    pub repeated: bool,
     pub pattern: Option<String>,
     pub description: Option<String>,
     pub default: Option<String>,

@@ -47,6 +47,8 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
     let mut types = TypeResolver::new(doc, file);
 
     let mut param_enum_names = Names::with_reserved(&["StandardParams"]);
+    // The standard parameters are fields of one struct: one namespace for all of them.
+    let mut standard_fields = Names::default();
     let mut param_enums = Vec::new();
     let standard_params = doc
         .parameters
@@ -58,7 +60,7 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
                 schema,
                 "",
                 &pointer,
-                &mut Names::default(),
+                &mut standard_fields,
                 &mut param_enum_names,
                 &mut param_enums,
                 file,
@@ -544,7 +546,6 @@ fn resolve_param(
         },
         location,
         required: schema.required,
-        repeated: schema.repeated,
         pattern: schema.pattern.clone(),
         description: schema.description.clone(),
         default: schema.default.clone(),
@@ -945,5 +946,25 @@ fn box_recursion(defs: &mut [TypeDef]) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_parameters_share_one_namespace() {
+        let doc = br#"{"kind":"discovery#restDescription","name":"x","version":"v1","rootUrl":"https://x/",
+            "parameters":{"uploadType":{"type":"string","location":"query"},
+                          "upload_type":{"type":"string","location":"query"}}}"#;
+        let doc = discovery::parse("x.json", doc).unwrap();
+        let api = resolve(&doc, "x.json", &Selection::default()).unwrap();
+        let fields: Vec<&str> = api
+            .standard_params
+            .iter()
+            .map(|p| p.field.as_str())
+            .collect();
+        assert_eq!(fields, ["upload_type", "upload_type_2"]);
     }
 }
