@@ -31,10 +31,27 @@ pub mod models;
 pub mod params;
 pub mod resources;
 mod runtime;
-pub use runtime::auth::{StaticToken, TokenFuture, TokenSource};
+/// The HTTP client this crate uses, for [`ClientBuilder::http_client`] and the header
+/// types of [`Response`].
+pub use reqwest;
+#[cfg(feature = "adc")]
+pub use runtime::adc::ApplicationDefaultCredentials;
+pub use runtime::auth::{EnvToken, StaticToken, TokenFuture, TokenSource};
 pub use runtime::client::{Client, ClientBuilder};
-pub use runtime::error::{ApiError, Error, Result, ServiceError};
+pub use runtime::error::{
+    ApiError, DecodeProblem, Error, ErrorDetail, Result, ServiceError,
+};
+pub use runtime::options::{RequestOptions, RequestOptionsBuilder, RetryPolicy};
 pub use runtime::paging::PageStream;
+pub use runtime::poll::{PollPolicy, Poller};
+pub use runtime::response::Response;
+/// The typed details of Google errors, found in [`ServiceError::details`].
+pub mod error_details {
+    pub use crate::runtime::error::{
+        BadRequest, ErrorInfo, FieldViolation, Help, HelpLink, LocalizedMessage,
+        QuotaFailure, QuotaViolation, ResourceInfo, RetryInfo,
+    };
+}
 /// The root URL of the service.
 pub const ROOT_URL: &str = "https://networkconnectivity.googleapis.com/";
 /// The path of the API under [`ROOT_URL`].
@@ -45,10 +62,97 @@ pub const BASE_URL: &str = "https://networkconnectivity.googleapis.com/";
 pub const BATCH_PATH: &str = "batch";
 /// The root URL for mutual-TLS clients.
 pub const MTLS_ROOT_URL: &str = "https://networkconnectivity.mtls.googleapis.com/";
+/// [`MTLS_ROOT_URL`] followed by [`SERVICE_PATH`]: the base URL for a client that
+/// presents a client certificate (configure it on the `reqwest::Client` given to
+/// [`ClientBuilder::http_client`]).
+pub const MTLS_BASE_URL: &str = "https://networkconnectivity.mtls.googleapis.com/";
 /// The revision of the discovery document this crate was generated from.
 pub const REVISION: &str = "20261029";
 /// OAuth 2.0 scopes of the API.
 pub mod scopes {
     /// See, edit, configure, and delete your Google Cloud data and see the email address for your Google Account.
     pub const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
+    /// Every scope above.
+    pub const ALL: &[&str] = &[CLOUD_PLATFORM];
+}
+/// Where else the service can be reached: its regional endpoints. Give a base URL to
+/// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
+pub mod endpoints {
+    /// An endpoint of the service.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Endpoint {
+        /// The location it serves (`us-east1`...).
+        pub location: &'static str,
+        /// Its URL followed by the service path: where method paths start.
+        pub base_url: &'static str,
+        /// The document's description of it.
+        pub description: &'static str,
+    }
+    /// The regional endpoints the discovery document lists.
+    pub const REGIONAL: &[Endpoint] = &[
+        Endpoint {
+            location: "us-central1",
+            base_url: "https://networkconnectivity.us-central1.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-central2",
+            base_url: "https://networkconnectivity.us-central2.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-east1",
+            base_url: "https://networkconnectivity.us-east1.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-east4",
+            base_url: "https://networkconnectivity.us-east4.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-east5",
+            base_url: "https://networkconnectivity.us-east5.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-east7",
+            base_url: "https://networkconnectivity.us-east7.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-south1",
+            base_url: "https://networkconnectivity.us-south1.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-west1",
+            base_url: "https://networkconnectivity.us-west1.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-west2",
+            base_url: "https://networkconnectivity.us-west2.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-west3",
+            base_url: "https://networkconnectivity.us-west3.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-west4",
+            base_url: "https://networkconnectivity.us-west4.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+        Endpoint {
+            location: "us-west8",
+            base_url: "https://networkconnectivity.us-west8.rep.googleapis.com/",
+            description: "Regional Endpoint",
+        },
+    ];
+    /// The base URL of the regional endpoint for `location`, if the service has one.
+    pub fn regional(location: &str) -> Option<&'static str> {
+        REGIONAL.iter().find(|e| e.location == location).map(|e| e.base_url)
+    }
 }

@@ -76,6 +76,29 @@ pub struct GoogleLongrunningOperation {
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl GoogleLongrunningOperation {
+    /// Whether the operation has finished, successfully or not (`done` is true).
+    pub fn is_done(&self) -> bool {
+        self.done == Some(true)
+    }
+    /// The outcome of a finished operation: `Ok` with its `response` (empty when the
+    /// method returns nothing), or `Err` with its `error` status (a cancelled
+    /// operation has code 1, `CANCELLED`); `None` while it is still running.
+    pub fn into_outcome(
+        self,
+    ) -> Option<
+        Result<std::collections::BTreeMap<String, serde_json::Value>, GoogleRpcStatus>,
+    > {
+        if !self.is_done() {
+            return None;
+        }
+        let outcome = match self.error {
+            Some(error) => Err(error),
+            None => Ok(self.response.unwrap_or_default()),
+        };
+        Some(outcome)
+    }
+}
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 ///
 /// Wire name: `GoogleRpcStatus`.

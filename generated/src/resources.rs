@@ -9,4 +9,16 @@ impl crate::Client {
             client: self.clone(),
         }
     }
+    /// Waits for the long-running operation `name` to finish: polls `networkconnectivity.projects.locations.operations.get` with growing intervals (see [`PollPolicy`](crate::PollPolicy)) until the operation is done. `.await` the poller for the finished operation, whether it succeeded or failed; its `into_outcome()` tells which.
+    pub fn wait_for_operation(
+        &self,
+        name: impl Into<String>,
+    ) -> crate::Poller<crate::models::GoogleLongrunningOperation> {
+        let resource = self.projects().locations().operations();
+        let name: String = name.into();
+        crate::runtime::poll::Poller::new(
+            move || Box::pin(resource.get(name.clone()).send()),
+            crate::models::GoogleLongrunningOperation::is_done,
+        )
+    }
 }

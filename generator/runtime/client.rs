@@ -1,10 +1,14 @@
-//! The client: one HTTP connection pool, a base URL and credentials, shared by every call.
+//! The client: one HTTP connection pool, a base URL, credentials and call defaults, shared by
+//! every call; and the loop that sends a call, retrying transient failures.
 
 use super::auth::{StaticToken, TokenSource};
 use super::error::{Error, Result};
+use super::options::{RequestOptions, RetryPolicy};
+use super::response::Response;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// A client of the API. Cheap to clone: clones share one connection pool.
 ///
@@ -19,7 +23,9 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     auth: Option<Arc<dyn TokenSource>>,
+    api_key: Option<String>,
     user_agent: String,
+    defaults: RequestOptions,
 }
 
 impl fmt::Debug for Client {
@@ -27,9 +33,44 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("authenticated", &self.inner.auth.is_some())
+            .field("api_key", &self.inner.api_key.as_ref().map(|_| "<redacted>"))
             .field("user_agent", &self.inner.user_agent)
+            .field("defaults", &self.inner.defaults)
             .finish()
     }
+}
+
+/// The default limit of one attempt.
+const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default limit of opening a connection.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `x-goog-api-client`, as Google's discovery-based client libraries send it: the language
+/// and its version, then the library and its version.
+const API_CLIENT_HEADER: &str = concat!(
+    "gl-rust/",
+    env!("DISCOGEN_RUSTC_VERSION"),
+    " gdcl/",
+    env!("CARGO_PKG_VERSION")
+);
+
+/// One HTTP request, as a method's builder describes it.
+pub(crate) struct ApiRequest {
+    pub method: reqwest::Method,
+    /// Path relative to the base URL, already expanded and percent-encoded.
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub body: Option<Vec<u8>>,
+    /// Whether the method's HTTP verb makes sending it twice harmless.
+    pub idempotent: bool,
+    pub options: RequestOptions,
+}
+
+/// A reply as received, before it is judged.
+struct Reply {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
 }
 
 impl Client {
@@ -43,11 +84,76 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends one request and decodes its JSON reply.
+    /// Sends a call, retrying transient failures as its options allow, and decodes the
+    /// JSON reply.
     pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
         request: ApiRequest,
-    ) -> Result<T> {
+    ) -> Result<Response<T>> {
+        let options = request.options.or(&self.inner.defaults);
+        let policy = options.retry.clone().unwrap_or_default();
+        let idempotent = options.idempotent.unwrap_or(request.idempotent);
+        let url = self.url(&request)?;
+        let started = Instant::now();
+        let deadline = options.timeout.map(|timeout| started + timeout);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let limit = match deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(Error::timeout(started.elapsed(), attempt - 1));
+                    }
+                    Some(options.attempt_timeout.map_or(left, |t| t.min(left)))
+                }
+                None => options.attempt_timeout,
+            };
+            tracing::debug!(
+                method = %request.method,
+                path = %request.path,
+                attempt,
+                "sending request"
+            );
+            let error = match self.attempt(&request, url.clone(), &options, limit).await
+            {
+                Ok(reply) if reply.status.is_success() => {
+                    tracing::debug!(status = reply.status.as_u16(), attempt, "reply");
+                    return decode(reply);
+                }
+                Ok(reply) => {
+                    Error::service(reply.status.as_u16(), reply.headers, &reply.body)
+                }
+                Err(Error::Timeout {
+                    ..
+                }) => Error::timeout(started.elapsed(), attempt),
+                Err(error) => error,
+            };
+            tracing::debug!(attempt, error = %error, "attempt failed");
+            if !error.is_transient(idempotent) || attempt >= policy.attempts() {
+                return Err(error);
+            }
+            let delay = error.retry_delay().unwrap_or_else(|| policy.backoff(attempt));
+            let too_late = policy
+                .elapsed_limit()
+                .is_some_and(|limit| started.elapsed() + delay > limit)
+                || deadline.is_some_and(|deadline| Instant::now() + delay >= deadline);
+            if too_late {
+                return Err(error);
+            }
+            tracing::info!(
+                method = %request.method,
+                path = %request.path,
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                error = %error,
+                "retrying after a transient failure"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    fn url(&self, request: &ApiRequest) -> Result<reqwest::Url> {
         let mut url =
             reqwest::Url::parse(&format!("{}{}", self.inner.base_url, request.path))
                 .map_err(|e| Error::InvalidRequest {
@@ -56,24 +162,49 @@ impl Client {
                         "cannot form a URL from the base URL and the path: {e}"
                     ),
                 })?;
-        if !request.query.is_empty() {
+        let key = match &self.inner.api_key {
+            Some(key) if !request.query.iter().any(|(name, _)| *name == "key") => {
+                Some(("key", key.as_str()))
+            }
+            _ => None,
+        };
+        if !request.query.is_empty() || key.is_some() {
             url.query_pairs_mut()
-                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())))
+                .extend_pairs(key);
         }
+        Ok(url)
+    }
+
+    /// One attempt: send, and read the whole reply.
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        url: reqwest::Url,
+        options: &RequestOptions,
+        limit: Option<Duration>,
+    ) -> Result<Reply> {
         let mut builder = self
             .inner
             .http
             .request(request.method.clone(), url)
             .header(reqwest::header::USER_AGENT, &self.inner.user_agent)
             .header("x-goog-api-client", API_CLIENT_HEADER);
+        if let Some(limit) = limit {
+            // reqwest's timeout covers the whole exchange, the body's last byte included.
+            builder = builder.timeout(limit);
+        }
+        if let Some(project) = &options.quota_project {
+            builder = builder.header("x-goog-user-project", project);
+        }
         if let Some(auth) = &self.inner.auth {
             let token = auth.token().await?;
             builder = builder.bearer_auth(token);
         }
-        builder = match request.body {
+        builder = match &request.body {
             Some(body) => builder
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body),
+                .body(body.clone()),
             // Google front ends answer 411 to a POST without a length.
             None if request.method != reqwest::Method::GET
                 && request.method != reqwest::Method::DELETE =>
@@ -84,32 +215,29 @@ impl Client {
         };
         let response = builder.send().await.map_err(Error::transport)?;
         let status = response.status();
+        let headers = response.headers().clone();
         let body = response.bytes().await.map_err(Error::transport)?;
-        if !status.is_success() {
-            return Err(Error::service(status.as_u16(), &body));
-        }
-        // 204 No Content carries no JSON at all; every other success must be valid JSON.
-        let json: &[u8] = if status == reqwest::StatusCode::NO_CONTENT && body.is_empty()
-        {
-            b"{}"
-        } else {
-            &body
-        };
-        serde_json::from_slice(json)
-            .map_err(|e| Error::decode(status.as_u16(), e, &body))
+        Ok(Reply {
+            status,
+            headers,
+            body: body.into(),
+        })
     }
 }
 
-/// `x-goog-api-client`, as Google's discovery-based client libraries send it.
-const API_CLIENT_HEADER: &str = concat!("gl-rust gdcl/", env!("CARGO_PKG_VERSION"));
-
-/// One HTTP request, as a method's builder describes it.
-pub(crate) struct ApiRequest {
-    pub method: reqwest::Method,
-    /// Path relative to the base URL, already expanded and percent-encoded.
-    pub path: String,
-    pub query: Vec<(&'static str, String)>,
-    pub body: Option<Vec<u8>>,
+/// Decodes a successful reply. 204 No Content carries no JSON at all; every other success
+/// must be valid JSON, so a cut-off or garbled body is an error, never an empty success.
+fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>> {
+    let status = reply.status.as_u16();
+    let json: &[u8] =
+        if reply.status == reqwest::StatusCode::NO_CONTENT && reply.body.is_empty() {
+            b"{}"
+        } else {
+            &reply.body
+        };
+    let body = serde_json::from_slice(json)
+        .map_err(|e| Error::decode(status, e, &reply.body))?;
+    Ok(Response::new(status, reply.headers, body))
 }
 
 /// Configures a [`Client`].
@@ -117,8 +245,10 @@ pub(crate) struct ApiRequest {
 pub struct ClientBuilder {
     base_url: Option<String>,
     auth: Option<Arc<dyn TokenSource>>,
+    api_key: Option<String>,
     http: Option<reqwest::Client>,
     user_agent: Option<String>,
+    defaults: RequestOptions,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -126,13 +256,16 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("authenticated", &self.auth.is_some())
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("defaults", &self.defaults)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
     /// The URL method paths are appended to; defaults to [`crate::BASE_URL`]. Use it for a
-    /// regional endpoint or a local test server. A missing trailing `/` is added.
+    /// regional endpoint (see [`crate::endpoints`]) or a local test server. A missing
+    /// trailing `/` is added.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         let mut url = url.into();
         if !url.ends_with('/') {
@@ -153,8 +286,42 @@ impl ClientBuilder {
         self.token_source(StaticToken::new(token))
     }
 
-    /// Sends requests through this `reqwest::Client` (proxies, timeouts, TLS settings of your
-    /// own) instead of a default one.
+    /// Sends `key` as the `key` query parameter of every call (unless the call sets its own):
+    /// an API key identifies the project for APIs that accept keys.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Bills every call's quota to `project` (the `x-goog-user-project` header); a call can
+    /// override it.
+    pub fn quota_project(mut self, project: impl Into<String>) -> Self {
+        self.defaults.quota_project = Some(project.into());
+        self
+    }
+
+    /// The retry policy of every call that does not set its own
+    /// (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.defaults.retry = Some(policy);
+        self
+    }
+
+    /// The limit of one attempt of every call that does not set its own (default: 60 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.defaults.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The limit of every call, retries and waits included, unless the call sets its own
+    /// (default: none beyond the retry policy's).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.defaults.timeout = Some(timeout);
+        self
+    }
+
+    /// Sends requests through this `reqwest::Client` (proxies, TLS settings, client
+    /// certificates for the mutual-TLS endpoint...) instead of a default one.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -174,18 +341,26 @@ impl ClientBuilder {
                 // reqwest is built without a TLS crypto provider so that only ring is compiled;
                 // make it the process default unless the application chose one already.
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                reqwest::Client::builder().build().map_err(Error::transport)?
+                reqwest::Client::builder()
+                    .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                    .build()
+                    .map_err(Error::transport)?
             }
         };
+        let mut defaults = self.defaults;
+        defaults.attempt_timeout =
+            defaults.attempt_timeout.or(Some(DEFAULT_ATTEMPT_TIMEOUT));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url: self.base_url.unwrap_or_else(|| crate::BASE_URL.to_string()),
                 auth: self.auth,
+                api_key: self.api_key,
                 user_agent: self.user_agent.unwrap_or_else(|| {
                     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
                         .to_string()
                 }),
+                defaults,
             }),
         })
     }

@@ -30,6 +30,8 @@ pub struct Api {
     pub models: Vec<TypeDef>,
     /// Enums of parameters (standard and per method), sorted by Rust name.
     pub param_enums: Vec<EnumDef>,
+    /// The method a poller of long-running operations calls, when the API has one.
+    pub poller: Option<PollerMethod>,
 }
 
 impl Api {
@@ -64,6 +66,18 @@ impl Api {
             .flat_map(|r| &r.methods)
             .any(|m| m.paging.is_some())
     }
+}
+
+/// The `get` method of an `operations` resource: what `Client::wait_for_operation` polls.
+#[derive(Debug)]
+pub struct PollerMethod {
+    /// Accessor functions from the client to the resource.
+    pub accessors: Vec<String>,
+    pub fn_name: String,
+    /// The method id, for docs.
+    pub id: String,
+    /// The operation model.
+    pub operation_type: String,
 }
 
 #[derive(Debug)]
@@ -109,6 +123,8 @@ pub struct Method {
     /// The request builder type.
     pub builder: String,
     pub http_method: HttpMethod,
+    /// Whether sending the request twice is harmless, so the client may retry it.
+    pub idempotent: bool,
     pub path: Vec<PathPart>,
     /// The path template as the document spells it (`v1/{+name}:cancel`), for docs.
     pub path_template: String,
@@ -152,6 +168,11 @@ impl HttpMethod {
             HttpMethod::Patch => "PATCH",
             HttpMethod::Delete => "DELETE",
         }
+    }
+
+    /// Idempotent by HTTP semantics (RFC 9110): GET, PUT and DELETE; POST and PATCH are not.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete)
     }
 }
 
@@ -271,6 +292,18 @@ pub struct StructDef {
     pub unknown_fields: String,
     /// When this struct is a page of a list method: how to reach its token and items.
     pub page: Option<PageImpl>,
+    /// When this struct is a long-running operation (`done`, `error`, `response`).
+    pub operation: Option<Box<OperationImpl>>,
+}
+
+/// The fields of a long-running operation model, by Rust name.
+#[derive(Debug, Clone)]
+pub struct OperationImpl {
+    pub done_field: String,
+    pub error_field: String,
+    pub error_type: RustType,
+    pub response_field: String,
+    pub response_type: RustType,
 }
 
 #[derive(Debug, Clone)]

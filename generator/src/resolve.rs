@@ -17,7 +17,17 @@ pub struct Selection {
 }
 
 /// Builder field names the generated code uses itself.
-const BUILDER_RESERVED: &[&str] = &["client", "standard", "send", "pages", "items", "clone"];
+const BUILDER_RESERVED: &[&str] = &[
+    "client",
+    "standard",
+    "options",
+    "send",
+    "send_with_response",
+    "request_options",
+    "pages",
+    "items",
+    "clone",
+];
 /// Parameters that carry credentials.
 const CREDENTIAL_PARAMS: &[&str] = &["key", "access_token", "oauth_token"];
 /// Struct field name for JSON keys the crate does not know.
@@ -83,6 +93,8 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
 
     let mut models = types.finish();
     models.sort_by(|a, b| a.name().cmp(b.name()));
+    mark_operations(&mut models);
+    let poller = find_poller(&resources, &models);
     param_enums.sort_by(|a, b| a.name.cmp(&b.name));
 
     Ok(Api {
@@ -121,7 +133,8 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
             })
             .collect(),
         scopes: {
-            let mut names = Names::default();
+            // `ALL` lists every scope.
+            let mut names = Names::with_reserved(&["ALL"]);
             doc.auth
                 .iter()
                 .flat_map(|a| &a.oauth2.scopes)
@@ -136,6 +149,7 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
         resources,
         models,
         param_enums,
+        poller,
     })
 }
 
@@ -491,6 +505,7 @@ fn resolve_method(
         fn_name,
         builder,
         http_method,
+        idempotent: http_method.is_idempotent(),
         path,
         path_template: method.path.clone(),
         description: method.description.clone(),
@@ -755,6 +770,7 @@ impl<'d> TypeResolver<'d> {
             fields,
             unknown_fields: UNKNOWN_FIELDS.to_string(),
             page: None,
+            operation: None,
         })
     }
 
@@ -947,6 +963,76 @@ fn box_recursion(defs: &mut [TypeDef]) {
             }
         }
     }
+}
+
+/// Marks the models shaped like `google.longrunning.Operation`: a boolean `done`, an `error`
+/// object and a `response` member.
+fn mark_operations(models: &mut [TypeDef]) {
+    for def in models {
+        let TypeDef::Struct(s) = def else { continue };
+        let field = |wire: &str| s.fields.iter().find(|f| f.wire == wire);
+        let (Some(done), Some(error), Some(response)) =
+            (field("done"), field("error"), field("response"))
+        else {
+            continue;
+        };
+        if done.ty != RustType::Bool || !matches!(error.ty, RustType::Named(_) | RustType::Boxed(_))
+        {
+            continue;
+        }
+        s.operation = Some(Box::new(OperationImpl {
+            done_field: done.name.clone(),
+            error_field: error.name.clone(),
+            error_type: error.ty.clone(),
+            response_field: response.name.clone(),
+            response_type: response.ty.clone(),
+        }));
+    }
+}
+
+/// The method a poller calls: the first `get` of an `operations` resource (parents before
+/// children) that takes only the operation's name and returns an operation model.
+fn find_poller(resources: &[Resource], models: &[TypeDef]) -> Option<PollerMethod> {
+    fn walk(
+        resources: &[Resource],
+        chain: &mut Vec<String>,
+        models: &[TypeDef],
+    ) -> Option<PollerMethod> {
+        for resource in resources {
+            chain.push(resource.accessor.clone());
+            let is_operations = resource.path.rsplit('.').next() == Some("operations");
+            let found = resource
+                .methods
+                .iter()
+                .filter(|_| is_operations)
+                .find(|m| {
+                    m.id.rsplit('.').next() == Some("get")
+                        && m.request.is_none()
+                        && m.required.len() == 1
+                        && m.required[0].ty == RustType::String
+                        && m.required[0].location == Location::Path
+                        && m.response.as_ref().is_some_and(|r| is_operation(models, r))
+                })
+                .map(|m| PollerMethod {
+                    accessors: chain.clone(),
+                    fn_name: m.fn_name.clone(),
+                    id: m.id.clone(),
+                    operation_type: m.response.clone().unwrap_or_default(),
+                })
+                .or_else(|| walk(&resource.children, chain, models));
+            chain.pop();
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+    fn is_operation(models: &[TypeDef], name: &str) -> bool {
+        models
+            .iter()
+            .any(|d| matches!(d, TypeDef::Struct(s) if s.name == name && s.operation.is_some()))
+    }
+    walk(resources, &mut Vec::new(), models)
 }
 
 #[cfg(test)]

@@ -30,17 +30,28 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             pub use runtime::paging::PageStream;
         )
     });
+    let poll = api.poller.is_some().then(|| {
+        quote!(
+            pub use runtime::poll::{PollPolicy, Poller};
+        )
+    });
     let root_url = &api.root_url;
     let service_path = &api.service_path;
     let base_url = api.base_url();
     let batch_path = &api.batch_path;
     let revision = &api.revision;
     let mtls = api.mtls_root_url.as_ref().map(|url| {
+        let base = format!("{url}{service_path}");
         quote! {
             /// The root URL for mutual-TLS clients.
             pub const MTLS_ROOT_URL: &str = #url;
+            /// [`MTLS_ROOT_URL`] followed by [`SERVICE_PATH`]: the base URL for a client that
+            /// presents a client certificate (configure it on the `reqwest::Client` given to
+            /// [`ClientBuilder::http_client`]).
+            pub const MTLS_BASE_URL: &str = #base;
         }
     });
+    let scope_names: Vec<_> = api.scopes.iter().map(|s| ident(&s.const_name)).collect();
     let scopes = api.scopes.iter().map(|scope| {
         let name = ident(&scope.const_name);
         let url = &scope.url;
@@ -51,6 +62,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         });
         quote! { #doc pub const #name: &str = #url; }
     });
+    let endpoints = endpoints_module(api);
     quote! {
         #about
         #![doc = ""]
@@ -63,10 +75,26 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod resources;
         mod runtime;
 
-        pub use runtime::auth::{StaticToken, TokenFuture, TokenSource};
+        /// The HTTP client this crate uses, for [`ClientBuilder::http_client`] and the header
+        /// types of [`Response`].
+        pub use reqwest;
+        #[cfg(feature = "adc")]
+        pub use runtime::adc::ApplicationDefaultCredentials;
+        pub use runtime::auth::{EnvToken, StaticToken, TokenFuture, TokenSource};
         pub use runtime::client::{Client, ClientBuilder};
-        pub use runtime::error::{ApiError, Error, Result, ServiceError};
+        pub use runtime::error::{ApiError, DecodeProblem, Error, ErrorDetail, Result, ServiceError};
+        pub use runtime::options::{RequestOptions, RequestOptionsBuilder, RetryPolicy};
         #paging
+        #poll
+        pub use runtime::response::Response;
+
+        /// The typed details of Google errors, found in [`ServiceError::details`].
+        pub mod error_details {
+            pub use crate::runtime::error::{
+                BadRequest, ErrorInfo, FieldViolation, Help, HelpLink, LocalizedMessage,
+                QuotaFailure, QuotaViolation, ResourceInfo, RetryInfo,
+            };
+        }
 
         /// The root URL of the service.
         pub const ROOT_URL: &str = #root_url;
@@ -83,6 +111,47 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         /// OAuth 2.0 scopes of the API.
         pub mod scopes {
             #(#scopes)*
+            /// Every scope above.
+            pub const ALL: &[&str] = &[#(#scope_names),*];
+        }
+
+        #endpoints
+    }
+}
+
+/// `endpoints`: the document's regional endpoints, as data and a lookup.
+fn endpoints_module(api: &Api) -> TokenStream {
+    let service_path = &api.service_path;
+    let regional = api.endpoints.iter().map(|e| {
+        let location = &e.location;
+        let base = format!("{}{service_path}", e.url);
+        let description = &e.description;
+        quote! {
+            Endpoint { location: #location, base_url: #base, description: #description },
+        }
+    });
+    quote! {
+        /// Where else the service can be reached: its regional endpoints. Give a base URL to
+        /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
+        pub mod endpoints {
+            /// An endpoint of the service.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct Endpoint {
+                /// The location it serves (`us-east1`...).
+                pub location: &'static str,
+                /// Its URL followed by the service path: where method paths start.
+                pub base_url: &'static str,
+                /// The document's description of it.
+                pub description: &'static str,
+            }
+
+            /// The regional endpoints the discovery document lists.
+            pub const REGIONAL: &[Endpoint] = &[#(#regional)*];
+
+            /// The base URL of the regional endpoint for `location`, if the service has one.
+            pub fn regional(location: &str) -> Option<&'static str> {
+                REGIONAL.iter().find(|e| e.location == location).map(|e| e.base_url)
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, type_tokens, Named};
-use crate::model::{Api, EnumDef, Field, StructDef, TypeDef};
+use crate::model::{Api, EnumDef, Field, OperationImpl, StructDef, TypeDef};
 
 pub fn models_rs(api: &Api) -> TokenStream {
     let module_doc = docs::inner(&format!(
@@ -52,6 +52,10 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
             #items
         }
     });
+    let operation = def
+        .operation
+        .as_ref()
+        .map(|op| operation_tokens(&quote!(#name), op));
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -63,6 +67,38 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
             pub #unknown: serde_json::Map<String, serde_json::Value>,
         }
         #page
+        #operation
+    }
+}
+
+/// Helpers of a long-running operation model: whether it is done, and its outcome.
+fn operation_tokens(name: &TokenStream, op: &OperationImpl) -> TokenStream {
+    let done = ident(&op.done_field);
+    let error = ident(&op.error_field);
+    let response = ident(&op.response_field);
+    let error_type = type_tokens(&op.error_type, Named::Local);
+    let response_type = type_tokens(&op.response_type, Named::Local);
+    quote! {
+        impl #name {
+            /// Whether the operation has finished, successfully or not (`done` is true).
+            pub fn is_done(&self) -> bool {
+                self.#done == Some(true)
+            }
+
+            /// The outcome of a finished operation: `Ok` with its `response` (empty when the
+            /// method returns nothing), or `Err` with its `error` status (a cancelled
+            /// operation has code 1, `CANCELLED`); `None` while it is still running.
+            pub fn into_outcome(self) -> Option<Result<#response_type, #error_type>> {
+                if !self.is_done() {
+                    return None;
+                }
+                let outcome = match self.#error {
+                    Some(error) => Err(error),
+                    None => Ok(self.#response.unwrap_or_default()),
+                };
+                Some(outcome)
+            }
+        }
     }
 }
 

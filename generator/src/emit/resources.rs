@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, type_tokens, Named};
-use crate::model::{Api, Location, Method, Param, PathPart, Resource, RustType};
+use crate::model::{Api, Location, Method, Param, PathPart, PollerMethod, Resource, RustType};
 
 pub fn resource_files(api: &Api) -> Vec<(String, TokenStream)> {
     let mut files = vec![("src/resources.rs".to_string(), root(api))];
@@ -23,11 +23,41 @@ fn root(api: &Api) -> TokenStream {
         .resources
         .iter()
         .map(|r| accessor(r, quote!(self.clone())));
+    let poller = api.poller.as_ref().map(poller_fn);
     quote! {
         #doc
         #(pub mod #modules;)*
         impl crate::Client {
             #(#accessors)*
+            #poller
+        }
+    }
+}
+
+/// `Client::wait_for_operation`: a poller over the API's operations `get` method.
+fn poller_fn(poller: &PollerMethod) -> TokenStream {
+    let doc = docs::own(&format!(
+        "Waits for the long-running operation `name` to finish: polls `{}` with growing \
+         intervals (see [`PollPolicy`](crate::PollPolicy)) until the operation is done. \
+         `.await` the poller for the finished operation, whether it succeeded or failed; its \
+         `into_outcome()` tells which.",
+        poller.id
+    ));
+    let accessors = poller.accessors.iter().map(|a| ident(a));
+    let get = ident(&poller.fn_name);
+    let operation = type_tokens(
+        &RustType::Named(poller.operation_type.clone()),
+        Named::Models,
+    );
+    quote! {
+        #doc
+        pub fn wait_for_operation(&self, name: impl Into<String>) -> crate::Poller<#operation> {
+            let resource = self #(.#accessors())*;
+            let name: String = name.into();
+            crate::runtime::poll::Poller::new(
+                move || Box::pin(resource.#get(name.clone()).send()),
+                #operation::is_done,
+            )
         }
     }
 }
@@ -110,6 +140,13 @@ fn method_fn(method: &Method) -> TokenStream {
         method.path_template,
         method.id
     )];
+    notes.push(if method.idempotent {
+        "Idempotent: transient failures are retried by the client's retry policy.".to_string()
+    } else {
+        "Not idempotent: retried only when a connection could not be opened, unless the call \
+         says [`with_idempotency(true)`](crate::RequestOptionsBuilder::with_idempotency)."
+            .to_string()
+    });
     if !method.scopes.is_empty() {
         notes.push(format!(
             "OAuth scopes: {}.",
@@ -149,6 +186,7 @@ fn method_fn(method: &Method) -> TokenStream {
                 #body_init
                 #(#optional)*
                 standard: Default::default(),
+                options: Default::default(),
             }
         }
     }
@@ -241,12 +279,19 @@ fn builder(api: &Api, method: &Method) -> TokenStream {
             #body_field
             #(#optional_fields)*
             standard: crate::params::StandardParams,
+            options: crate::RequestOptions,
         }
 
         impl #builder {
             #(#setters)*
             #(#standard_setters)*
             #send
+        }
+
+        impl crate::RequestOptionsBuilder for #builder {
+            fn request_options(&mut self) -> &mut crate::RequestOptions {
+                &mut self.options
+            }
         }
 
         #paging
@@ -355,6 +400,7 @@ fn send_fn(method: &Method) -> TokenStream {
         None => quote!(let body = None;),
     };
     let http_method = ident(method.http_method.as_str());
+    let idempotent = method.idempotent;
     let (output, call) = match &method.response {
         Some(response) => {
             let ty = type_tokens(&RustType::Named(response.clone()), Named::Models);
@@ -363,22 +409,33 @@ fn send_fn(method: &Method) -> TokenStream {
         None => (
             quote!(()),
             quote! {
-                self.client.execute::<serde::de::IgnoredAny>(request).await?;
-                Ok(())
+                let response = self.client.execute::<serde::de::IgnoredAny>(request).await?;
+                Ok(response.map(|_| ()))
             },
         ),
     };
     quote! {
         /// Sends the request and returns the service's reply.
         pub async fn send(self) -> crate::Result<#output> {
+            Ok(self.send_with_response().await?.into_body())
+        }
+
+        /// Sends the request and returns the reply with its HTTP status and headers.
+        pub async fn send_with_response(self) -> crate::Result<crate::Response<#output>> {
             let parts = [#(#parts),*];
             let path = expand(&parts)?;
             let mut query = Vec::new();
             #(#query_params)*
             self.standard.append_to(&mut query);
             #body
-            let method = reqwest::Method::#http_method;
-            let request = ApiRequest { method, path, query, body };
+            let request = ApiRequest {
+                method: reqwest::Method::#http_method,
+                path,
+                query,
+                body,
+                idempotent: #idempotent,
+                options: self.options,
+            };
             #call
         }
     }

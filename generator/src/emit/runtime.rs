@@ -10,15 +10,25 @@ use quote::quote;
 use crate::error::Error;
 use crate::model::{Api, TypeDef};
 
-/// The runtime modules: name, source, and whether an API needs it.
+/// The runtime modules: name and source.
 const MODULES: &[(&str, &str)] = &[
+    ("adc", include_str!("../../runtime/adc.rs")),
     ("auth", include_str!("../../runtime/auth.rs")),
     ("client", include_str!("../../runtime/client.rs")),
     ("error", include_str!("../../runtime/error.rs")),
+    ("options", include_str!("../../runtime/options.rs")),
     ("paging", include_str!("../../runtime/paging.rs")),
     ("path", include_str!("../../runtime/path.rs")),
+    ("poll", include_str!("../../runtime/poll.rs")),
+    ("response", include_str!("../../runtime/response.rs")),
     ("wire", include_str!("../../runtime/wire.rs")),
 ];
+
+/// Modules compiled only with a cargo feature of the generated crate: module, feature.
+const FEATURE_GATED: &[(&str, &str)] = &[("adc", "adc")];
+
+/// The build script: it records the compiler version for the `x-goog-api-client` header.
+const BUILD_SCRIPT: &str = include_str!("../../runtime/build.rs");
 
 /// The runtime of one crate: the modules copied as they are, and `src/runtime/mod.rs`.
 pub struct Runtime {
@@ -34,23 +44,36 @@ pub fn runtime_files(api: &Api) -> Result<Runtime, Error> {
     });
     let needed = |name: &str| match name {
         "paging" => api.has_paging(),
+        "poll" => api.poller.is_some(),
         "wire" => needs_wire,
         _ => true,
     };
     let mut files = Vec::new();
     let mut modules = Vec::new();
-    for (name, source) in MODULES.iter().filter(|(name, _)| needed(name)) {
+    let parse = |file: String, source: &str| {
         syn::parse_file(source).map_err(|e| Error::InvalidOutput {
-            file: format!("generator/runtime/{name}.rs"),
+            file,
             message: e.to_string(),
-        })?;
+        })
+    };
+    for (name, source) in MODULES.iter().filter(|(name, _)| needed(name)) {
+        parse(format!("generator/runtime/{name}.rs"), source)?;
         files.push((format!("src/runtime/{name}.rs"), *source));
-        modules.push(super::ident(name));
+        let module = super::ident(name);
+        modules.push(match FEATURE_GATED.iter().find(|(m, _)| m == name) {
+            Some((_, feature)) => quote! {
+                #[cfg(feature = #feature)]
+                pub mod #module;
+            },
+            None => quote!(pub mod #module;),
+        });
     }
+    parse("generator/runtime/build.rs".to_string(), BUILD_SCRIPT)?;
+    files.push(("build.rs".to_string(), BUILD_SCRIPT));
     let module = quote! {
-        //! The runtime the generated methods build on: the client, errors, credentials, path
-        //! expansion, wire formats and paging.
-        #(pub mod #modules;)*
+        //! The runtime the generated methods build on: the client, call options, errors,
+        //! credentials, path expansion, wire formats, paging and polling.
+        #(#modules)*
     };
     Ok(Runtime {
         copied: files,

@@ -23,9 +23,25 @@ pub mod models;
 pub mod params;
 pub mod resources;
 mod runtime;
-pub use runtime::auth::{StaticToken, TokenFuture, TokenSource};
+/// The HTTP client this crate uses, for [`ClientBuilder::http_client`] and the header
+/// types of [`Response`].
+pub use reqwest;
+#[cfg(feature = "adc")]
+pub use runtime::adc::ApplicationDefaultCredentials;
+pub use runtime::auth::{EnvToken, StaticToken, TokenFuture, TokenSource};
 pub use runtime::client::{Client, ClientBuilder};
-pub use runtime::error::{ApiError, Error, Result, ServiceError};
+pub use runtime::error::{
+    ApiError, DecodeProblem, Error, ErrorDetail, Result, ServiceError,
+};
+pub use runtime::options::{RequestOptions, RequestOptionsBuilder, RetryPolicy};
+pub use runtime::response::Response;
+/// The typed details of Google errors, found in [`ServiceError::details`].
+pub mod error_details {
+    pub use crate::runtime::error::{
+        BadRequest, ErrorInfo, FieldViolation, Help, HelpLink, LocalizedMessage,
+        QuotaFailure, QuotaViolation, ResourceInfo, RetryInfo,
+    };
+}
 /// The root URL of the service.
 pub const ROOT_URL: &str = "https://enums.example.googleapis.com/";
 /// The path of the API under [`ROOT_URL`].
@@ -40,4 +56,26 @@ pub const REVISION: &str = "20260101";
 pub mod scopes {
     /// See, edit, configure, and delete your Google Cloud data.
     pub const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
+    /// Every scope above.
+    pub const ALL: &[&str] = &[CLOUD_PLATFORM];
+}
+/// Where else the service can be reached: its regional endpoints. Give a base URL to
+/// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
+pub mod endpoints {
+    /// An endpoint of the service.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Endpoint {
+        /// The location it serves (`us-east1`...).
+        pub location: &'static str,
+        /// Its URL followed by the service path: where method paths start.
+        pub base_url: &'static str,
+        /// The document's description of it.
+        pub description: &'static str,
+    }
+    /// The regional endpoints the discovery document lists.
+    pub const REGIONAL: &[Endpoint] = &[];
+    /// The base URL of the regional endpoint for `location`, if the service has one.
+    pub fn regional(location: &str) -> Option<&'static str> {
+        REGIONAL.iter().find(|e| e.location == location).map(|e| e.base_url)
+    }
 }

@@ -13,6 +13,8 @@ impl OperationsResource {
     ///
     /// `POST v1/{+name}:cancel` (networkconnectivity.projects.locations.operations.cancel).
     ///
+    /// Not idempotent: retried only when a connection could not be opened, unless the call says [`with_idempotency(true)`](crate::RequestOptionsBuilder::with_idempotency).
+    ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-platform`.
     pub fn cancel(
         &self,
@@ -24,11 +26,14 @@ impl OperationsResource {
             name: name.into(),
             body,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Deletes a long-running operation. This method indicates that the client is no longer interested in the operation result. It does not cancel the operation. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
     ///
     /// `DELETE v1/{+name}` (networkconnectivity.projects.locations.operations.delete).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-platform`.
     pub fn delete(&self, name: impl Into<String>) -> DeleteCall {
@@ -36,11 +41,14 @@ impl OperationsResource {
             client: self.client.clone(),
             name: name.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
     ///
     /// `GET v1/{+name}` (networkconnectivity.projects.locations.operations.get).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-platform`.
     pub fn get(&self, name: impl Into<String>) -> GetCall {
@@ -48,11 +56,14 @@ impl OperationsResource {
             client: self.client.clone(),
             name: name.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
     ///
     /// `GET v1/{+name}/operations` (networkconnectivity.projects.locations.operations.list).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-platform`.
     pub fn list(&self, name: impl Into<String>) -> ListCall {
@@ -64,6 +75,7 @@ impl OperationsResource {
             page_token: None,
             return_partial_success: None,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -75,6 +87,7 @@ pub struct CancelCall {
     name: String,
     body: crate::models::GoogleLongrunningCancelOperationRequest,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl CancelCall {
     /// V1 error format.
@@ -160,6 +173,12 @@ impl CancelCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::Empty> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::Empty>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -173,14 +192,20 @@ impl CancelCall {
         let mut query = Vec::new();
         self.standard.append_to(&mut query);
         let body = Some(serde_json::to_vec(&self.body).map_err(crate::Error::Encode)?);
-        let method = reqwest::Method::POST;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::POST,
             path,
             query,
             body,
+            idempotent: false,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for CancelCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }
 /// A request to `networkconnectivity.projects.locations.operations.delete`; set optional parameters, then [`send`](DeleteCall::send).
@@ -190,6 +215,7 @@ pub struct DeleteCall {
     client: crate::Client,
     name: String,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl DeleteCall {
     /// V1 error format.
@@ -275,6 +301,12 @@ impl DeleteCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::Empty> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::Empty>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -287,14 +319,20 @@ impl DeleteCall {
         let mut query = Vec::new();
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::DELETE;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::DELETE,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for DeleteCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }
 /// A request to `networkconnectivity.projects.locations.operations.get`; set optional parameters, then [`send`](GetCall::send).
@@ -304,6 +342,7 @@ pub struct GetCall {
     client: crate::Client,
     name: String,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl GetCall {
     /// V1 error format.
@@ -389,6 +428,12 @@ impl GetCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::GoogleLongrunningOperation> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -401,14 +446,20 @@ impl GetCall {
         let mut query = Vec::new();
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for GetCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }
 /// A request to `networkconnectivity.projects.locations.operations.list`; set optional parameters, then [`send`](ListCall::send).
@@ -422,6 +473,7 @@ pub struct ListCall {
     page_token: Option<String>,
     return_partial_success: Option<bool>,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl ListCall {
     /// The standard list filter.
@@ -537,6 +589,14 @@ impl ListCall {
     pub async fn send(
         self,
     ) -> crate::Result<crate::models::GoogleLongrunningListOperationsResponse> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::models::GoogleLongrunningListOperationsResponse>,
+    > {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -562,14 +622,20 @@ impl ListCall {
         }
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for ListCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }
 impl ListCall {

@@ -12,6 +12,8 @@ impl SignalsResource {
     /// The enums.signals.get method.
     ///
     /// `GET v1/{+name}` (enums.signals.get).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     pub fn get(&self, name: impl Into<String>) -> GetCall {
         GetCall {
             client: self.client.clone(),
@@ -19,6 +21,7 @@ impl SignalsResource {
             states: Vec::new(),
             view: None,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -31,6 +34,7 @@ pub struct GetCall {
     states: Vec<String>,
     view: Option<crate::params::SignalsGetView>,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl GetCall {
     /// A repeated query parameter.
@@ -63,6 +67,12 @@ impl GetCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::Signal> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::Signal>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -81,13 +91,19 @@ impl GetCall {
         }
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for GetCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }

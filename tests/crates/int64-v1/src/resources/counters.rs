@@ -12,12 +12,15 @@ impl CountersResource {
     /// The int64.counters.get method.
     ///
     /// `GET v1/{+name}` (int64.counters.get).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     pub fn get(&self, name: impl Into<String>) -> GetCall {
         GetCall {
             client: self.client.clone(),
             name: name.into(),
             minimum: None,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -29,6 +32,7 @@ pub struct GetCall {
     name: String,
     minimum: Option<i64>,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl GetCall {
     /// An int64 query parameter.
@@ -54,6 +58,12 @@ impl GetCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::Counters> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::Counters>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -69,13 +79,19 @@ impl GetCall {
         }
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for GetCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }

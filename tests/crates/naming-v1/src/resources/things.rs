@@ -13,16 +13,21 @@ impl ThingsResource {
     /// The naming.things.get method.
     ///
     /// `GET v1/{+name}` (naming.things.get).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     pub fn get(&self, name: impl Into<String>) -> GetCall {
         GetCall {
             client: self.client.clone(),
             name: name.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// The naming.things.move method.
     ///
     /// `POST v1/{+name}:move` (naming.things.move).
+    ///
+    /// Not idempotent: retried only when a connection could not be opened, unless the call says [`with_idempotency(true)`](crate::RequestOptionsBuilder::with_idempotency).
     pub fn r#move(
         &self,
         name: impl Into<String>,
@@ -33,11 +38,14 @@ impl ThingsResource {
             name: name.into(),
             body,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// The naming.things.type method.
     ///
     /// `GET v1/{+name}:type` (naming.things.type).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     pub fn r#type(&self, name: impl Into<String>) -> TypeCall {
         TypeCall {
             client: self.client.clone(),
@@ -45,6 +53,7 @@ impl ThingsResource {
             r#async: None,
             fields: None,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// The `things.self` resource.
@@ -61,6 +70,7 @@ pub struct GetCall {
     client: crate::Client,
     name: String,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl GetCall {
     /// Selector specifying which fields to include in a partial response.
@@ -79,6 +89,12 @@ impl GetCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::Thing> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::Thing>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -91,14 +107,20 @@ impl GetCall {
         let mut query = Vec::new();
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for GetCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }
 /// A request to `naming.things.move`; set optional parameters, then [`send`](MoveCall::send).
@@ -109,6 +131,7 @@ pub struct MoveCall {
     name: String,
     body: crate::models::Thing,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl MoveCall {
     /// Selector specifying which fields to include in a partial response.
@@ -127,6 +150,12 @@ impl MoveCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::MyThing2> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::MyThing2>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -140,14 +169,20 @@ impl MoveCall {
         let mut query = Vec::new();
         self.standard.append_to(&mut query);
         let body = Some(serde_json::to_vec(&self.body).map_err(crate::Error::Encode)?);
-        let method = reqwest::Method::POST;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::POST,
             path,
             query,
             body,
+            idempotent: false,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for MoveCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }
 /// A request to `naming.things.type`; set optional parameters, then [`send`](TypeCall::send).
@@ -159,6 +194,7 @@ pub struct TypeCall {
     r#async: Option<bool>,
     fields: Option<String>,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl TypeCall {
     /// Sent as the `async` query parameter.
@@ -189,6 +225,12 @@ impl TypeCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::MyThing> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::MyThing>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -208,13 +250,19 @@ impl TypeCall {
         }
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for TypeCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }

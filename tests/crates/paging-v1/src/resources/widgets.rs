@@ -12,6 +12,8 @@ impl WidgetsResource {
     /// The paging.widgets.list method.
     ///
     /// `GET v1/{+parent}/widgets` (paging.widgets.list).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     pub fn list(&self, parent: impl Into<String>) -> ListCall {
         ListCall {
             client: self.client.clone(),
@@ -19,11 +21,14 @@ impl WidgetsResource {
             page_size: None,
             page_token: None,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// The paging.widgets.listNames method.
     ///
     /// `GET v1/{project}/names` (paging.widgets.listNames).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     pub fn list_names(
         &self,
         project: impl Into<String>,
@@ -35,6 +40,7 @@ impl WidgetsResource {
             required: required.into(),
             page_token: None,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -47,6 +53,7 @@ pub struct ListCall {
     page_size: Option<i32>,
     page_token: Option<String>,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl ListCall {
     /// Sent as the `pageSize` query parameter.
@@ -75,6 +82,12 @@ impl ListCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::ListWidgetsResponse> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::ListWidgetsResponse>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -94,14 +107,20 @@ impl ListCall {
         }
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for ListCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }
 impl ListCall {
@@ -133,6 +152,7 @@ pub struct ListNamesCall {
     required: String,
     page_token: Option<String>,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl ListNamesCall {
     /// Sent as the `pageToken` query parameter.
@@ -156,6 +176,12 @@ impl ListNamesCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::ListNamesResponse> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::ListNamesResponse>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Simple {
@@ -173,14 +199,20 @@ impl ListNamesCall {
         }
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for ListNamesCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }
 impl ListNamesCall {

@@ -2,7 +2,7 @@
 
 //! Where access tokens come from.
 
-use super::error::Result;
+use super::error::{Error, Result};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -40,5 +40,39 @@ impl TokenSource for StaticToken {
     fn token(&self) -> TokenFuture<'_> {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
+    }
+}
+
+/// An access token read from an environment variable at every call, so that a process that
+/// refreshes the variable (or a test) needs no restart. The token is never shown by `Debug`.
+#[derive(Clone, Debug)]
+pub struct EnvToken {
+    variable: String,
+}
+
+impl EnvToken {
+    /// A token source reading `variable` (for example `GOOGLE_OAUTH_ACCESS_TOKEN`, which
+    /// `gcloud auth print-access-token` output is often stored in).
+    pub fn new(variable: impl Into<String>) -> Self {
+        EnvToken {
+            variable: variable.into(),
+        }
+    }
+}
+
+impl TokenSource for EnvToken {
+    fn token(&self) -> TokenFuture<'_> {
+        let token = match std::env::var(&self.variable) {
+            Ok(token) if !token.trim().is_empty() => Ok(token.trim().to_string()),
+            Ok(_) => Err(Error::Auth(format!(
+                "the environment variable {} is empty",
+                self.variable
+            ))),
+            Err(e) => Err(Error::Auth(format!(
+                "cannot read the environment variable {}: {e}",
+                self.variable
+            ))),
+        };
+        Box::pin(async move { token })
     }
 }

@@ -12,11 +12,14 @@ impl NodesResource {
     /// The recursion.nodes.get method.
     ///
     /// `GET v1/{+name}` (recursion.nodes.get).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     pub fn get(&self, name: impl Into<String>) -> GetCall {
         GetCall {
             client: self.client.clone(),
             name: name.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -27,6 +30,7 @@ pub struct GetCall {
     client: crate::Client,
     name: String,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl GetCall {
     /// Selector specifying which fields to include in a partial response.
@@ -45,6 +49,12 @@ impl GetCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::Node> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::Node>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -57,13 +67,19 @@ impl GetCall {
         let mut query = Vec::new();
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for GetCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }

@@ -12,11 +12,14 @@ impl SelfResource {
     /// The naming.things.self.list method.
     ///
     /// `GET v1/{+name}/self` (naming.things.self.list).
+    ///
+    /// Idempotent: transient failures are retried by the client's retry policy.
     pub fn list(&self, name: impl Into<String>) -> ListCall {
         ListCall {
             client: self.client.clone(),
             name: name.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -27,6 +30,7 @@ pub struct ListCall {
     client: crate::Client,
     name: String,
     standard: crate::params::StandardParams,
+    options: crate::RequestOptions,
 }
 impl ListCall {
     /// Selector specifying which fields to include in a partial response.
@@ -45,6 +49,12 @@ impl ListCall {
     }
     /// Sends the request and returns the service's reply.
     pub async fn send(self) -> crate::Result<crate::models::Thing> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request and returns the reply with its HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::models::Thing>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -58,13 +68,19 @@ impl ListCall {
         let mut query = Vec::new();
         self.standard.append_to(&mut query);
         let body = None;
-        let method = reqwest::Method::GET;
         let request = ApiRequest {
-            method,
+            method: reqwest::Method::GET,
             path,
             query,
             body,
+            idempotent: true,
+            options: self.options,
         };
         self.client.execute(request).await
+    }
+}
+impl crate::RequestOptionsBuilder for ListCall {
+    fn request_options(&mut self) -> &mut crate::RequestOptions {
+        &mut self.options
     }
 }
