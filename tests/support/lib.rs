@@ -6,11 +6,12 @@
 //! The README's examples are compiled as doctests of this crate.
 #![doc = include_str!("../../README.md")]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
@@ -43,7 +44,45 @@ pub struct Recorded {
     pub query: Vec<(String, String)>,
     pub authorization: Option<String>,
     pub user_agent: Option<String>,
+    /// `x-goog-api-client`.
+    pub api_client: Option<String>,
+    /// `x-goog-user-project`.
+    pub user_project: Option<String>,
     pub body: String,
+    /// When the request arrived.
+    pub at: Instant,
+}
+
+/// A fault the fake answers with instead of its normal reply: one per request, in the order
+/// injected, after which it behaves normally again.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// A Google JSON error with this HTTP status and `details`, and a `Retry-After` header
+    /// when given.
+    Status {
+        status: u16,
+        retry_after: Option<String>,
+        details: Value,
+    },
+    /// An HTML error page with this status, as a proxy or load balancer sends.
+    Html(u16),
+    /// HTTP 200 with this body and a JSON content type.
+    Body(String),
+    /// Waits this long, then replies normally.
+    Delay(Duration),
+    /// Starts a normal 200 reply, then breaks the connection after a few bytes.
+    CutConnection,
+}
+
+impl Fault {
+    /// A Google error with this status and no `Retry-After`.
+    pub fn status(status: u16) -> Fault {
+        Fault::Status {
+            status,
+            retry_after: None,
+            details: json!([]),
+        }
+    }
 }
 
 impl Recorded {
@@ -60,6 +99,10 @@ impl Recorded {
 struct State {
     token: String,
     operations: BTreeMap<String, Value>,
+    /// Operations that become done after a number of `get`s: polls left, and the members
+    /// (`response` or `error`) they finish with.
+    pending: BTreeMap<String, (usize, Value)>,
+    faults: VecDeque<Fault>,
     log: Vec<Recorded>,
 }
 
@@ -81,13 +124,13 @@ impl FakeOperations {
         let state = Arc::new(Mutex::new(State {
             token: token.to_string(),
             operations: operations.collect(),
-            log: Vec::new(),
+            ..State::default()
         }));
         let app = axum::Router::new().fallback({
             let state = state.clone();
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let state = state.clone();
-                async move { handle(&state, method, uri, headers, body) }
+                async move { serve(&state, method, uri, headers, body).await }
             }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -123,6 +166,22 @@ impl FakeOperations {
     /// The stored operation called `name`, if any.
     pub fn operation(&self, name: &str) -> Option<Value> {
         lock(&self.state).operations.get(name).cloned()
+    }
+
+    /// Answers the next requests with `faults`, one each, in order.
+    pub fn inject(&self, faults: impl IntoIterator<Item = Fault>) {
+        lock(&self.state).faults.extend(faults);
+    }
+
+    /// Adds a running operation called `name` that becomes done on its `polls`-th `get`, then
+    /// holds `outcome`'s members (`{"response": ...}` or `{"error": ...}`).
+    pub fn add_pending_operation(&self, name: &str, polls: usize, outcome: Value) {
+        let mut state = lock(&self.state);
+        state.operations.insert(
+            name.to_string(),
+            json!({"name": name, "done": false, "metadata": {"verb": "update"}}),
+        );
+        state.pending.insert(name.to_string(), (polls, outcome));
     }
 
     /// Names of all stored operations, sorted.
@@ -166,8 +225,93 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn handle(
+/// Records the request, then answers with the next injected fault or normally.
+async fn serve(
     state: &Mutex<State>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let fault = {
+        let mut state = lock(state);
+        state.log.push(Recorded {
+            method: method.to_string(),
+            path: uri.path().to_string(),
+            query: uri
+                .query()
+                .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                .unwrap_or_default(),
+            authorization: header("authorization"),
+            user_agent: header("user-agent"),
+            api_client: header("x-goog-api-client"),
+            user_project: header("x-goog-user-project"),
+            body: String::from_utf8_lossy(&body).into_owned(),
+            at: Instant::now(),
+        });
+        state.faults.pop_front()
+    };
+    match fault {
+        None => handle(&mut lock(state), method, uri, headers, body),
+        Some(Fault::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            handle(&mut lock(state), method, uri, headers, body)
+        }
+        Some(Fault::Status {
+            status,
+            retry_after,
+            details,
+        }) => {
+            let status = StatusCode::from_u16(status).expect("a valid status");
+            let mut response = google_error(
+                status,
+                status.canonical_reason().unwrap_or("ERROR"),
+                "Injected fault",
+                details,
+            );
+            if let Some(after) = retry_after {
+                response
+                    .headers_mut()
+                    .insert("retry-after", after.parse().expect("a header value"));
+            }
+            response
+        }
+        Some(Fault::Html(status)) => (
+            StatusCode::from_u16(status).expect("a valid status"),
+            [("content-type", "text/html; charset=UTF-8")],
+            "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>\
+             <body><h1>Bad Gateway</h1><p>The server encountered a temporary error.</p></body></html>",
+        )
+            .into_response(),
+        Some(Fault::Body(text)) => (
+            StatusCode::OK,
+            [("content-type", "application/json; charset=UTF-8")],
+            text,
+        )
+            .into_response(),
+        Some(Fault::CutConnection) => {
+            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+                Ok(Bytes::from_static(b"{\"name\": \"projects/")),
+                Err(std::io::Error::other("connection cut by the fake")),
+            ];
+            (
+                StatusCode::OK,
+                [("content-type", "application/json; charset=UTF-8")],
+                Body::from_stream(futures_util::stream::iter(chunks)),
+            )
+                .into_response()
+        }
+    }
+}
+
+fn handle(
+    state: &mut State,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -183,15 +327,6 @@ fn handle(
         .query()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
-    let mut state = lock(state);
-    state.log.push(Recorded {
-        method: method.to_string(),
-        path: uri.path().to_string(),
-        query: query.clone(),
-        authorization: header("authorization"),
-        user_agent: header("user-agent"),
-        body: String::from_utf8_lossy(&body).into_owned(),
-    });
 
     if header("authorization") != Some(format!("Bearer {}", state.token)) {
         return google_error(
@@ -229,6 +364,7 @@ fn handle(
             if let Some(response) = unknown_param(&query, &[]) {
                 return response;
             }
+            poll_pending(state, resource);
             match state.operations.get(resource) {
                 Some(operation) => json_reply(operation.clone()),
                 None => not_found(resource),
@@ -255,6 +391,7 @@ fn handle(
                     json!([]),
                 );
             }
+            state.pending.remove(resource);
             match state.operations.get_mut(resource) {
                 Some(operation) => {
                     operation["done"] = json!(true);
@@ -274,7 +411,7 @@ fn handle(
             ) {
                 return response;
             }
-            list(&state, resource.trim_end_matches("/operations"), &query)
+            list(state, resource.trim_end_matches("/operations"), &query)
         }
         _ => google_error(
             StatusCode::NOT_FOUND,
@@ -282,6 +419,25 @@ fn handle(
             &format!("No route for {method} {}", uri.path()),
             json!([]),
         ),
+    }
+}
+
+/// Counts a `get` of a pending operation, finishing it on its last poll.
+fn poll_pending(state: &mut State, name: &str) {
+    let Some((left, _)) = state.pending.get_mut(name) else {
+        return;
+    };
+    *left = left.saturating_sub(1);
+    if *left > 0 {
+        return;
+    }
+    let (_, outcome) = state.pending.remove(name).expect("present");
+    if let (Some(operation), Some(members)) = (state.operations.get_mut(name), outcome.as_object())
+    {
+        operation["done"] = json!(true);
+        for (key, value) in members {
+            operation[key] = value.clone();
+        }
     }
 }
 
