@@ -108,6 +108,30 @@ async fn retry_after_is_honoured() {
 }
 
 #[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let fake = start().await;
+    let client = builder(&fake).build().unwrap();
+    // HTTP dates have whole seconds: two seconds ahead is at least one second away.
+    let when = std::time::SystemTime::now() + Duration::from_secs(2);
+    fake.inject([Fault::Status {
+        status: 503,
+        retry_after: Some(httpdate::fmt_http_date(when)),
+        details: json!([]),
+    }]);
+
+    operations(&client)
+        .get(operation_name(0))
+        .send()
+        .await
+        .unwrap();
+
+    let requests = fake.requests();
+    let waited = requests[1].at - requests[0].at;
+    assert!(waited >= Duration::from_millis(950), "waited {waited:?}");
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+}
+
+#[tokio::test]
 async fn a_retry_info_detail_sets_the_wait_when_there_is_no_retry_after() {
     let fake = start().await;
     let client = builder(&fake).build().unwrap();

@@ -112,6 +112,8 @@ fn check_segment(name: &'static str, segment: &str) -> Result<()> {
         "`.` and `..` path segments are not allowed"
     } else if segment.contains(['?', '#']) {
         "`?` and `#` are not allowed in a path parameter"
+    } else if has_percent_escape(segment) {
+        "percent-encoded text (such as an encoded `/`, %2F) is not allowed; pass the plain value"
     } else if segment.chars().any(char::is_control) {
         "control characters are not allowed in a path parameter"
     } else {
@@ -121,4 +123,13 @@ fn check_segment(name: &'static str, segment: &str) -> Result<()> {
         parameter: name,
         reason: format!("{segment:?}: {reason}"),
     })
+}
+
+/// Whether `segment` holds a `%XX` escape: the client encodes values itself, so an escape in a
+/// value is either double encoding or an attempt to smuggle in a `/`, `?` or `#`.
+fn has_percent_escape(segment: &str) -> bool {
+    segment
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
 }
