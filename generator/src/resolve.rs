@@ -1053,4 +1053,60 @@ mod tests {
             .collect();
         assert_eq!(fields, ["upload_type", "upload_type_2"]);
     }
+
+    /// A document with an operation schema and an `operations.get`; `get_params` are the
+    /// get method's parameters.
+    fn operations_doc(get_params: &str) -> Vec<u8> {
+        format!(
+            r#"{{"kind":"discovery#restDescription","name":"x","version":"v1","rootUrl":"https://x/",
+            "schemas":{{
+              "Status":{{"id":"Status","type":"object","properties":{{"code":{{"type":"integer","format":"int32"}}}}}},
+              "Operation":{{"id":"Operation","type":"object","properties":{{
+                "name":{{"type":"string"}},"done":{{"type":"boolean"}},
+                "error":{{"$ref":"Status"}},
+                "response":{{"type":"object","additionalProperties":{{"type":"any"}}}}}}}}}},
+            "resources":{{"projects":{{"resources":{{"operations":{{"methods":{{
+              "get":{{"id":"x.projects.operations.get","httpMethod":"GET","path":"v1/{{+name}}",
+                     "parameters":{get_params},"response":{{"$ref":"Operation"}}}},
+              "cancel":{{"id":"x.projects.operations.cancel","httpMethod":"POST",
+                     "path":"v1/{{+name}}:cancel",
+                     "parameters":{{"name":{{"type":"string","location":"path","required":true}}}}}}
+            }}}}}}}}}}}}"#
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn operations_get_becomes_the_poller_and_verbs_decide_idempotency() {
+        let doc = operations_doc(r#"{"name":{"type":"string","location":"path","required":true}}"#);
+        let doc = discovery::parse("x.json", &doc).unwrap();
+        let api = resolve(&doc, "x.json", &Selection::default()).unwrap();
+        let poller = api.poller.as_ref().expect("a poller");
+        assert_eq!(poller.accessors, ["projects", "operations"]);
+        assert_eq!(poller.fn_name, "get");
+        assert_eq!(poller.operation_type, "Operation");
+        let operation = api.models.iter().find(|d| d.name() == "Operation").unwrap();
+        let TypeDef::Struct(operation) = operation else {
+            panic!("a struct")
+        };
+        let helpers = operation.operation.as_ref().expect("operation helpers");
+        assert_eq!(helpers.error_type, RustType::Named("Status".to_string()));
+        let methods = &api.resources[0].children[0].methods;
+        let idempotent: Vec<(&str, bool)> = methods
+            .iter()
+            .map(|m| (m.fn_name.as_str(), m.idempotent))
+            .collect();
+        assert_eq!(idempotent, [("cancel", false), ("get", true)]);
+    }
+
+    #[test]
+    fn a_get_that_needs_more_than_the_name_is_not_a_poller() {
+        let doc = operations_doc(
+            r#"{"name":{"type":"string","location":"path","required":true},
+                "view":{"type":"string","location":"query","required":true}}"#,
+        );
+        let doc = discovery::parse("x.json", &doc).unwrap();
+        let api = resolve(&doc, "x.json", &Selection::default()).unwrap();
+        assert!(api.poller.is_none());
+    }
 }

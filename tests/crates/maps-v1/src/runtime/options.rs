@@ -125,7 +125,7 @@ impl RequestOptions {
 }
 
 /// Per-call settings, available on every request builder:
-/// `use networkconnectivity_v1::RequestOptionsBuilder` (or the crate's own name) to call them.
+/// bring the trait into scope (`use <this crate>::RequestOptionsBuilder;`) to call them.
 pub trait RequestOptionsBuilder: Sized {
     /// The call's options. Prefer the `with_*` methods.
     fn request_options(&mut self) -> &mut RequestOptions;
