@@ -31,6 +31,7 @@ struct Readme<'a> {
     description: &'a str,
     documentation_link: &'a str,
     example: String,
+    has_poller: bool,
     resources: Vec<ReadmeResource>,
 }
 
@@ -82,6 +83,7 @@ pub fn files(api: &Api, example: Option<String>) -> Result<Vec<(String, String)>
         description: &api.description,
         documentation_link: &api.documentation_link,
         example: example.unwrap_or_default(),
+        has_poller: api.poller.is_some(),
         resources: api
             .all_resources()
             .into_iter()
