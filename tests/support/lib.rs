@@ -239,29 +239,30 @@ async fn serve(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
+    let recorded = Recorded {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        query: uri
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default(),
+        authorization: header("authorization"),
+        user_agent: header("user-agent"),
+        api_client: header("x-goog-api-client"),
+        user_project: header("x-goog-user-project"),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        at: Instant::now(),
+    };
     let fault = {
         let mut state = lock(state);
-        state.log.push(Recorded {
-            method: method.to_string(),
-            path: uri.path().to_string(),
-            query: uri
-                .query()
-                .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-                .unwrap_or_default(),
-            authorization: header("authorization"),
-            user_agent: header("user-agent"),
-            api_client: header("x-goog-api-client"),
-            user_project: header("x-goog-user-project"),
-            body: String::from_utf8_lossy(&body).into_owned(),
-            at: Instant::now(),
-        });
+        state.log.push(recorded.clone());
         state.faults.pop_front()
     };
     match fault {
-        None => handle(&mut lock(state), method, uri, headers, body),
+        None => handle(&mut lock(state), &method, &recorded, &body),
         Some(Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            handle(&mut lock(state), method, uri, headers, body)
+            handle(&mut lock(state), &method, &recorded, &body)
         }
         Some(Fault::Status {
             status,
@@ -310,25 +311,10 @@ async fn serve(
     }
 }
 
-fn handle(
-    state: &mut State,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let query: Vec<(String, String)> = uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
-
-    if header("authorization") != Some(format!("Bearer {}", state.token)) {
+/// The service's own answer to a request.
+fn handle(state: &mut State, method: &Method, request: &Recorded, body: &Bytes) -> Response {
+    let query = &request.query;
+    if request.authorization != Some(format!("Bearer {}", state.token)) {
         return google_error(
             StatusCode::UNAUTHORIZED,
             "UNAUTHENTICATED",
@@ -342,8 +328,8 @@ fn handle(
         );
     }
 
-    let Some(rest) = uri.path().strip_prefix("/v1/") else {
-        return not_found(uri.path());
+    let Some(rest) = request.path.strip_prefix("/v1/") else {
+        return not_found(&request.path);
     };
     let (resource, verb) = match rest.rsplit_once(':') {
         Some((resource, verb)) if !verb.contains('/') => (resource, Some(verb)),
@@ -359,9 +345,9 @@ fn handle(
         && segments[2] == "locations"
         && segments[4] == "operations";
 
-    match (&method, is_operation, is_collection, verb) {
+    match (method, is_operation, is_collection, verb) {
         (&Method::GET, true, _, None) => {
-            if let Some(response) = unknown_param(&query, &[]) {
+            if let Some(response) = unknown_param(query, &[]) {
                 return response;
             }
             poll_pending(state, resource);
@@ -371,7 +357,7 @@ fn handle(
             }
         }
         (&Method::DELETE, true, _, None) => {
-            if let Some(response) = unknown_param(&query, &[]) {
+            if let Some(response) = unknown_param(query, &[]) {
                 return response;
             }
             match state.operations.remove(resource) {
@@ -380,7 +366,7 @@ fn handle(
             }
         }
         (&Method::POST, true, _, Some("cancel")) => {
-            if let Some(response) = unknown_param(&query, &[]) {
+            if let Some(response) = unknown_param(query, &[]) {
                 return response;
             }
             if !serde_json::from_slice::<Value>(&body).is_ok_and(|b| b.is_object()) {
@@ -411,12 +397,12 @@ fn handle(
             ) {
                 return response;
             }
-            list(state, resource.trim_end_matches("/operations"), &query)
+            list(state, resource.trim_end_matches("/operations"), query)
         }
         _ => google_error(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            &format!("No route for {method} {}", uri.path()),
+            &format!("No route for {method} {}", request.path),
             json!([]),
         ),
     }
