@@ -369,7 +369,7 @@ fn handle(state: &mut State, method: &Method, request: &Recorded, body: &Bytes) 
             if let Some(response) = unknown_param(query, &[]) {
                 return response;
             }
-            if !serde_json::from_slice::<Value>(&body).is_ok_and(|b| b.is_object()) {
+            if !serde_json::from_slice::<Value>(body).is_ok_and(|b| b.is_object()) {
                 return google_error(
                     StatusCode::BAD_REQUEST,
                     "INVALID_ARGUMENT",
@@ -392,7 +392,7 @@ fn handle(state: &mut State, method: &Method, request: &Recorded, body: &Bytes) 
         }
         (&Method::GET, _, true, None) => {
             if let Some(response) = unknown_param(
-                &query,
+                query,
                 &["filter", "pageSize", "pageToken", "returnPartialSuccess"],
             ) {
                 return response;
