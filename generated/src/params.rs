@@ -52,11 +52,403 @@ impl serde::Serialize for Alt {
     }
 }
 impl<'de> serde::Deserialize<'de> for Alt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Alt::from(value.as_str()))
+    }
+}
+/// Optional. The insert mode when creating AutomatedDnsRecord.
+#[cfg(feature = "automated-dns-records")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProjectsLocationsAutomatedDnsRecordsCreateInsertMode {
+    /// An invalid insert mode as the default case.
+    ///
+    /// Wire value: `INSERT_MODE_UNSPECIFIED`.
+    InsertModeUnspecified,
+    /// Fail the request if the record already exists in cloud DNS.
+    ///
+    /// Wire value: `FAIL_IF_EXISTS`.
+    FailIfExists,
+    /// Overwrite the existing record in cloud DNS.
+    ///
+    /// Wire value: `OVERWRITE`.
+    Overwrite,
+    /// A value this version of the crate does not know, kept as received.
+    UnknownValue(String),
+}
+#[cfg(feature = "automated-dns-records")]
+impl ProjectsLocationsAutomatedDnsRecordsCreateInsertMode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProjectsLocationsAutomatedDnsRecordsCreateInsertMode::InsertModeUnspecified => {
+                "INSERT_MODE_UNSPECIFIED"
+            }
+            ProjectsLocationsAutomatedDnsRecordsCreateInsertMode::FailIfExists => "FAIL_IF_EXISTS",
+            ProjectsLocationsAutomatedDnsRecordsCreateInsertMode::Overwrite => "OVERWRITE",
+            ProjectsLocationsAutomatedDnsRecordsCreateInsertMode::UnknownValue(value) => value,
+        }
+    }
+}
+#[cfg(feature = "automated-dns-records")]
+impl From<&str> for ProjectsLocationsAutomatedDnsRecordsCreateInsertMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "INSERT_MODE_UNSPECIFIED" => {
+                ProjectsLocationsAutomatedDnsRecordsCreateInsertMode::InsertModeUnspecified
+            }
+            "FAIL_IF_EXISTS" => ProjectsLocationsAutomatedDnsRecordsCreateInsertMode::FailIfExists,
+            "OVERWRITE" => ProjectsLocationsAutomatedDnsRecordsCreateInsertMode::Overwrite,
+            other => ProjectsLocationsAutomatedDnsRecordsCreateInsertMode::UnknownValue(
+                other.to_string(),
+            ),
+        }
+    }
+}
+#[cfg(feature = "automated-dns-records")]
+impl std::fmt::Display for ProjectsLocationsAutomatedDnsRecordsCreateInsertMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "automated-dns-records")]
+impl serde::Serialize for ProjectsLocationsAutomatedDnsRecordsCreateInsertMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "automated-dns-records")]
+impl<'de> serde::Deserialize<'de> for ProjectsLocationsAutomatedDnsRecordsCreateInsertMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(ProjectsLocationsAutomatedDnsRecordsCreateInsertMode::from(
+            value.as_str(),
+        ))
+    }
+}
+/// Optional. Delete mode when deleting AutomatedDnsRecord. If set to DEPROGRAM, the record will be deprogrammed in Cloud DNS. If set to SKIP_DEPROGRAMMING, the record will not be deprogrammed in Cloud DNS.
+#[cfg(feature = "automated-dns-records")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode {
+    /// An invalid delete mode as the default case.
+    ///
+    /// Wire value: `DELETE_MODE_UNSPECIFIED`.
+    DeleteModeUnspecified,
+    /// Deprogram the record in Cloud DNS.
+    ///
+    /// Wire value: `DEPROGRAM`.
+    Deprogram,
+    /// Skip deprogramming the record in Cloud DNS.
+    ///
+    /// Wire value: `SKIP_DEPROGRAMMING`.
+    SkipDeprogramming,
+    /// A value this version of the crate does not know, kept as received.
+    UnknownValue(String),
+}
+#[cfg(feature = "automated-dns-records")]
+impl ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode::DeleteModeUnspecified => {
+                "DELETE_MODE_UNSPECIFIED"
+            }
+            ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode::Deprogram => "DEPROGRAM",
+            ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode::SkipDeprogramming => {
+                "SKIP_DEPROGRAMMING"
+            }
+            ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode::UnknownValue(value) => value,
+        }
+    }
+}
+#[cfg(feature = "automated-dns-records")]
+impl From<&str> for ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "DELETE_MODE_UNSPECIFIED" => {
+                ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode::DeleteModeUnspecified
+            }
+            "DEPROGRAM" => ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode::Deprogram,
+            "SKIP_DEPROGRAMMING" => {
+                ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode::SkipDeprogramming
+            }
+            other => ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode::UnknownValue(
+                other.to_string(),
+            ),
+        }
+    }
+}
+#[cfg(feature = "automated-dns-records")]
+impl std::fmt::Display for ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "automated-dns-records")]
+impl serde::Serialize for ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "automated-dns-records")]
+impl<'de> serde::Deserialize<'de> for ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(ProjectsLocationsAutomatedDnsRecordsDeleteDeleteMode::from(
+            value.as_str(),
+        ))
+    }
+}
+/// The view of the spoke to return. The view that you use determines which spoke fields are included in the response.
+#[cfg(feature = "hubs")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProjectsLocationsGlobalHubsListSpokesView {
+    /// The spoke view is unspecified. When the spoke view is unspecified, the API returns the same fields as the `BASIC` view.
+    ///
+    /// Wire value: `SPOKE_VIEW_UNSPECIFIED`.
+    SpokeViewUnspecified,
+    /// Includes `name`, `create_time`, `hub`, `unique_id`, `state`, `reasons`, and `spoke_type`. This is the default value.
+    ///
+    /// Wire value: `BASIC`.
+    Basic,
+    /// Includes all spoke fields except `labels`. You can use the `DETAILED` view only when you set the `spoke_locations` field to `[global]`.
+    ///
+    /// Wire value: `DETAILED`.
+    Detailed,
+    /// A value this version of the crate does not know, kept as received.
+    UnknownValue(String),
+}
+#[cfg(feature = "hubs")]
+impl ProjectsLocationsGlobalHubsListSpokesView {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProjectsLocationsGlobalHubsListSpokesView::SpokeViewUnspecified => {
+                "SPOKE_VIEW_UNSPECIFIED"
+            }
+            ProjectsLocationsGlobalHubsListSpokesView::Basic => "BASIC",
+            ProjectsLocationsGlobalHubsListSpokesView::Detailed => "DETAILED",
+            ProjectsLocationsGlobalHubsListSpokesView::UnknownValue(value) => value,
+        }
+    }
+}
+#[cfg(feature = "hubs")]
+impl From<&str> for ProjectsLocationsGlobalHubsListSpokesView {
+    fn from(value: &str) -> Self {
+        match value {
+            "SPOKE_VIEW_UNSPECIFIED" => {
+                ProjectsLocationsGlobalHubsListSpokesView::SpokeViewUnspecified
+            }
+            "BASIC" => ProjectsLocationsGlobalHubsListSpokesView::Basic,
+            "DETAILED" => ProjectsLocationsGlobalHubsListSpokesView::Detailed,
+            other => ProjectsLocationsGlobalHubsListSpokesView::UnknownValue(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "hubs")]
+impl std::fmt::Display for ProjectsLocationsGlobalHubsListSpokesView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "hubs")]
+impl serde::Serialize for ProjectsLocationsGlobalHubsListSpokesView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "hubs")]
+impl<'de> serde::Deserialize<'de> for ProjectsLocationsGlobalHubsListSpokesView {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(ProjectsLocationsGlobalHubsListSpokesView::from(
+            value.as_str(),
+        ))
+    }
+}
+/// Optional. The requested IP stack for the subnetwork. If not specified, IPv4 is used.
+#[cfg(feature = "service-connection-policies")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack {
+    /// Default value. Will create an IPV4_ONLY subnetwork by default.
+    ///
+    /// Wire value: `SUBNET_IP_STACK_UNSPECIFIED`.
+    SubnetIpStackUnspecified,
+    /// Will create an IPV4_ONLY subnetwork.
+    ///
+    /// Wire value: `IPV4_ONLY`.
+    Ipv4Only,
+    /// Will create an IPV6_ONLY subnetwork.
+    ///
+    /// Wire value: `IPV6_ONLY`.
+    Ipv6Only,
+    /// Will use IPv4 and IPv6 (dual stack).
+    ///
+    /// Wire value: `IPV4_IPV6`.
+    Ipv4Ipv6,
+    /// A value this version of the crate does not know, kept as received.
+    UnknownValue(String),
+}
+#[cfg(feature = "service-connection-policies")]
+impl ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::SubnetIpStackUnspecified => {
+                "SUBNET_IP_STACK_UNSPECIFIED"
+            }
+            ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::Ipv4Only => {
+                "IPV4_ONLY"
+            }
+            ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::Ipv6Only => {
+                "IPV6_ONLY"
+            }
+            ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::Ipv4Ipv6 => {
+                "IPV4_IPV6"
+            }
+            ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::UnknownValue(
+                value,
+            ) => value,
+        }
+    }
+}
+#[cfg(feature = "service-connection-policies")]
+impl From<&str> for ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUBNET_IP_STACK_UNSPECIFIED" => {
+                ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::SubnetIpStackUnspecified
+            }
+            "IPV4_ONLY" => {
+                ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::Ipv4Only
+            }
+            "IPV6_ONLY" => {
+                ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::Ipv6Only
+            }
+            "IPV4_IPV6" => {
+                ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::Ipv4Ipv6
+            }
+            other => {
+                ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::UnknownValue(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "service-connection-policies")]
+impl std::fmt::Display
+    for ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "service-connection-policies")]
+impl serde::Serialize
+    for ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "service-connection-policies")]
+impl<'de> serde::Deserialize<'de>
+    for ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            ProjectsLocationsServiceConnectionPoliciesCreateAutoSubnetworkConfigIpStack::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Optional. If this field is not set, USER_PROVIDED is the inferred value to use.
+#[cfg(feature = "service-connection-policies")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode {
+    /// The default value if the enum is unset. Note user is not allowed to set the subnetwork mode to this value.
+    ///
+    /// Wire value: `SUBNETWORK_MODE_UNSPECIFIED`.
+    SubnetworkModeUnspecified,
+    /// Subnetworks are provided from the user input.
+    ///
+    /// Wire value: `USER_PROVIDED`.
+    UserProvided,
+    /// Subnetwork list is empty from the user input. A subnetwork will be created automatically.
+    ///
+    /// Wire value: `AUTO_CREATED`.
+    AutoCreated,
+    /// A value this version of the crate does not know, kept as received.
+    UnknownValue(String),
+}
+#[cfg(feature = "service-connection-policies")]
+impl ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode::SubnetworkModeUnspecified => {
+                "SUBNETWORK_MODE_UNSPECIFIED"
+            }
+            ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode::UserProvided => {
+                "USER_PROVIDED"
+            }
+            ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode::AutoCreated => {
+                "AUTO_CREATED"
+            }
+            ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode::UnknownValue(
+                value,
+            ) => value,
+        }
+    }
+}
+#[cfg(feature = "service-connection-policies")]
+impl From<&str> for ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUBNETWORK_MODE_UNSPECIFIED" => {
+                ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode::SubnetworkModeUnspecified
+            }
+            "USER_PROVIDED" => {
+                ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode::UserProvided
+            }
+            "AUTO_CREATED" => {
+                ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode::AutoCreated
+            }
+            other => {
+                ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode::UnknownValue(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "service-connection-policies")]
+impl std::fmt::Display for ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "service-connection-policies")]
+impl serde::Serialize for ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "service-connection-policies")]
+impl<'de> serde::Deserialize<'de>
+    for ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(ProjectsLocationsServiceConnectionPoliciesCreateSubnetworkMode::from(value.as_str()))
     }
 }
 /// V1 error format.
@@ -104,14 +496,13 @@ impl serde::Serialize for Xgafv {
     }
 }
 impl<'de> serde::Deserialize<'de> for Xgafv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Xgafv::from(value.as_str()))
     }
 }
 /// Values of the standard parameters, set through the setters of every request builder.
+#[allow(dead_code)]
 #[derive(Clone, Default, PartialEq)]
 pub(crate) struct StandardParams {
     pub(crate) xgafv: Option<Xgafv>,
@@ -131,12 +522,18 @@ impl std::fmt::Debug for StandardParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StandardParams")
             .field("xgafv", &self.xgafv)
-            .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("alt", &self.alt)
             .field("callback", &self.callback)
             .field("fields", &self.fields)
             .field("key", &self.key.as_ref().map(|_| "<redacted>"))
-            .field("oauth_token", &self.oauth_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "oauth_token",
+                &self.oauth_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("pretty_print", &self.pretty_print)
             .field("quota_user", &self.quota_user)
             .field("upload_type", &self.upload_type)
@@ -144,6 +541,7 @@ impl std::fmt::Debug for StandardParams {
             .finish()
     }
 }
+#[allow(dead_code)]
 impl StandardParams {
     /// Adds the parameters that are set to a request's query.
     pub(crate) fn append_to(&self, query: &mut Vec<(&'static str, String)>) {

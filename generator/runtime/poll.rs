@@ -44,7 +44,11 @@ impl PollPolicy {
 
     /// How much each wait grows over the previous one (at least 1).
     pub fn multiplier(mut self, multiplier: f64) -> Self {
-        self.multiplier = if multiplier.is_finite() { multiplier.max(1.0) } else { 1.0 };
+        self.multiplier = if multiplier.is_finite() {
+            multiplier.max(1.0)
+        } else {
+            1.0
+        };
         self
     }
 
@@ -56,8 +60,7 @@ impl PollPolicy {
 }
 
 /// The future of one poll.
-pub(crate) type PollFuture<O> =
-    Pin<Box<dyn Future<Output = Result<O>> + Send + 'static>>;
+pub(crate) type PollFuture<O> = Pin<Box<dyn Future<Output = Result<O>> + Send + 'static>>;
 
 /// Waits for a long-running operation: `.await` it (or call [`Poller::wait`]) to get the
 /// operation once it is done. Each poll is an ordinary call, retried by the client's policy;
@@ -71,7 +74,9 @@ pub struct Poller<O> {
 
 impl<O> fmt::Debug for Poller<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Poller").field("policy", &self.policy).finish_non_exhaustive()
+        f.debug_struct("Poller")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
     }
 }
 
@@ -125,7 +130,9 @@ impl<O: Send + 'static> Poller<O> {
                 "operation not done yet"
             );
             tokio::time::sleep(delay).await;
-            delay = delay.mul_f64(self.policy.multiplier).min(self.policy.max_delay);
+            delay = delay
+                .mul_f64(self.policy.multiplier)
+                .min(self.policy.max_delay);
         }
     }
 }

@@ -2,12 +2,15 @@
 //!
 //! The steps, each in its own module: [`discovery`] parses the document; [`resolve`] turns it
 //! into the [`model`], where every Rust name (through [`naming`]) and type is decided; [`emit`]
-//! writes Rust as tokens formatted by prettyplease; [`render`] fills the templates of the
-//! non-Rust files; [`output`] writes or checks the files on disk.
+//! writes Rust as tokens printed by prettyplease, which [`layout`] hands to rustfmt for the
+//! final layout; [`render`] fills the templates of the non-Rust files; [`output`] writes or
+//! checks the files on disk.
 
 pub mod discovery;
 pub mod emit;
 pub mod error;
+pub mod features;
+pub mod layout;
 pub mod model;
 pub mod naming;
 pub mod output;
@@ -24,6 +27,8 @@ pub use resolve::Selection;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
     pub files: BTreeMap<String, String>,
+    /// Whether rustfmt laid the Rust files out (see [`layout`]).
+    pub layout: layout::Layout,
 }
 
 /// Generates the crate for the document at `path`.
@@ -48,12 +53,14 @@ fn generate_from(
     selection: &Selection,
 ) -> Result<Generated, Error> {
     let api = resolve::resolve(doc, file, selection)?;
-    let mut files = BTreeMap::new();
-    for rust in emit::rust_files(&api)? {
-        files.insert(rust.path, rust.contents);
-    }
+    let mut rust: Vec<(String, String)> = emit::rust_files(&api)?
+        .into_iter()
+        .map(|file| (file.path, file.contents))
+        .collect();
+    let layout = layout::apply(&mut rust)?;
+    let mut files: BTreeMap<String, String> = rust.into_iter().collect();
     for (path, contents) in render::files(&api, emit::example_code(&api))? {
         files.insert(path, contents);
     }
-    Ok(Generated { files })
+    Ok(Generated { files, layout })
 }

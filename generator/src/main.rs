@@ -35,16 +35,30 @@ struct Target {
     /// The directory of the generated crate.
     #[arg(long, default_value = "generated")]
     out: PathBuf,
-    /// A resource to generate, as a dotted path in the document's resource tree; repeatable.
-    #[arg(long = "resource", value_name = "PATH", default_values_t = ["projects.locations.operations".to_string()])]
+    /// Generate only this resource (a dotted path in the document's resource tree, such as
+    /// `projects.locations.operations`) and what it reaches; repeatable. Default: every
+    /// resource of the document.
+    #[arg(long = "resource", value_name = "PATH")]
     resources: Vec<String>,
-    /// Generate every resource of the document instead of the selected ones.
+    /// Generate every resource of the document (the default; kept for scripts that say it).
     #[arg(long, conflicts_with = "resources")]
     all_resources: bool,
 }
 
 impl Target {
     fn generate(&self) -> Result<discogen::Generated, discogen::Error> {
+        let generated = self.generate_unchecked()?;
+        if generated.layout == discogen::layout::Layout::PrettypleaseOnly {
+            eprintln!(
+                "warning: rustfmt could not be run (install it with `rustup component add \
+                 rustfmt`, or point $RUSTFMT at it); the Rust files are laid out by prettyplease \
+                 only, so they are not rustfmt-clean and differ from the committed crate"
+            );
+        }
+        Ok(generated)
+    }
+
+    fn generate_unchecked(&self) -> Result<discogen::Generated, discogen::Error> {
         let resources = if self.all_resources {
             Vec::new()
         } else {

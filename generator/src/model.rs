@@ -32,6 +32,8 @@ pub struct Api {
     pub param_enums: Vec<EnumDef>,
     /// The method a poller of long-running operations calls, when the API has one.
     pub poller: Option<PollerMethod>,
+    /// Every cargo feature of the crate's resources, sorted; `default` enables them all.
+    pub features: Vec<String>,
 }
 
 impl Api {
@@ -78,6 +80,8 @@ pub struct PollerMethod {
     pub id: String,
     /// The operation model.
     pub operation_type: String,
+    /// The feature of the resource the method belongs to.
+    pub feature: Option<String>,
 }
 
 #[derive(Debug)]
@@ -106,6 +110,10 @@ pub struct Resource {
     pub handle: String,
     pub methods: Vec<Method>,
     pub children: Vec<Resource>,
+    /// The cargo feature that enables this resource's methods, when it has any.
+    pub feature: Option<String>,
+    /// The features under which this resource's module exists: its own and its descendants'.
+    pub features: Vec<String>,
 }
 
 impl Resource {
@@ -294,6 +302,9 @@ pub struct StructDef {
     pub page: Option<PageImpl>,
     /// When this struct is a long-running operation (`done`, `error`, `response`).
     pub operation: Option<Box<OperationImpl>>,
+    /// The features whose methods reach this type; `None` when every feature does (or none
+    /// decides), so the type is always compiled.
+    pub features: Option<Vec<String>>,
 }
 
 /// The fields of a long-running operation model, by Rust name.
@@ -327,6 +338,8 @@ pub struct EnumDef {
     pub name: String,
     pub description: Option<String>,
     pub variants: Vec<Variant>,
+    /// As [`StructDef::features`].
+    pub features: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]

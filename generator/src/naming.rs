@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
@@ -131,6 +131,20 @@ pub fn builder_name(method: &str) -> String {
 /// The handle type of a resource (`operations` -> `OperationsResource`).
 pub fn resource_handle_name(resource: &str) -> String {
     digit_safe(&format!("{}Resource", resource.to_upper_camel_case()), "T")
+}
+
+/// Cargo feature names the generated crate defines itself, which no resource may take.
+pub const RESERVED_FEATURES: &[&str] = &["default", "adc"];
+
+/// The cargo feature of a resource: its path segments, kebab-case, joined by `-`; callers pass
+/// as many trailing segments as uniqueness needs (`["routeTables"]` -> `route-tables`,
+/// `["hubs", "groups"]` -> `hubs-groups`).
+pub fn feature_name(segments: &[&str]) -> String {
+    segments
+        .iter()
+        .map(|s| s.to_kebab_case())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The Rust crate (package) name of an API: `networkconnectivity` `v1` -> `networkconnectivity-v1`.

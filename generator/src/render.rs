@@ -16,6 +16,7 @@ struct CargoToml<'a> {
     api_name: String,
     description: String,
     has_paging: bool,
+    features: &'a [String],
 }
 
 #[derive(Template)]
@@ -35,12 +36,6 @@ struct Readme<'a> {
     resources: Vec<ReadmeResource>,
 }
 
-#[derive(Template)]
-#[template(path = "rustfmt.toml.j2", escape = "none")]
-struct RustfmtToml {
-    header: String,
-}
-
 struct ReadmeResource {
     path: String,
     methods: Vec<ReadmeMethod>,
@@ -52,7 +47,7 @@ struct ReadmeMethod {
     path: String,
 }
 
-/// `Cargo.toml`, `README.md` and `rustfmt.toml`, by path relative to the crate root.
+/// `Cargo.toml` and `README.md`, by path relative to the crate root.
 pub fn files(api: &Api, example: Option<String>) -> Result<Vec<(String, String)>, Error> {
     let cargo = CargoToml {
         header: api.generated_header(),
@@ -71,6 +66,7 @@ pub fn files(api: &Api, example: Option<String>) -> Result<Vec<(String, String)>
             api.title, api.version, api.revision
         )),
         has_paging: api.has_paging(),
+        features: &api.features,
     };
     let readme = Readme {
         header: api.generated_header(),
@@ -116,16 +112,6 @@ pub fn files(api: &Api, example: Option<String>) -> Result<Vec<(String, String)>
         (
             "README.md".to_string(),
             render("README.md", readme.render())?,
-        ),
-        (
-            "rustfmt.toml".to_string(),
-            render(
-                "rustfmt.toml",
-                RustfmtToml {
-                    header: api.generated_header(),
-                }
-                .render(),
-            )?,
         ),
     ])
 }

@@ -94,7 +94,12 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
     let mut models = types.finish();
     models.sort_by(|a, b| a.name().cmp(b.name()));
     mark_operations(&mut models);
-    let poller = find_poller(&resources, &models);
+    let mut resources = resources;
+    let features = crate::features::assign(&mut resources, &mut models, &mut param_enums);
+    let mut poller = find_poller(&resources, &models);
+    if let Some(poller) = &mut poller {
+        poller.feature = crate::features::of_path(&resources, &poller.accessors);
+    }
     param_enums.sort_by(|a, b| a.name.cmp(&b.name));
 
     Ok(Api {
@@ -150,6 +155,7 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
         models,
         param_enums,
         poller,
+        features,
     })
 }
 
@@ -381,6 +387,8 @@ fn resolve_resource(
         module_path,
         methods,
         children,
+        feature: None,
+        features: Vec::new(),
     })
 }
 
@@ -603,6 +611,7 @@ fn enum_def(name: &str, schema: &discovery::Schema) -> EnumDef {
                 deprecated: schema.enum_deprecated.get(i).copied().unwrap_or(false),
             })
             .collect(),
+        features: None,
     }
 }
 
@@ -771,6 +780,7 @@ impl<'d> TypeResolver<'d> {
             unknown_fields: UNKNOWN_FIELDS.to_string(),
             page: None,
             operation: None,
+            features: None,
         })
     }
 
@@ -1018,6 +1028,7 @@ fn find_poller(resources: &[Resource], models: &[TypeDef]) -> Option<PollerMetho
                     fn_name: m.fn_name.clone(),
                     id: m.id.clone(),
                     operation_type: m.response.clone().unwrap_or_default(),
+                    feature: None,
                 })
                 .or_else(|| walk(&resource.children, chain, models));
             chain.pop();

@@ -2,6 +2,7 @@
 
 //! The runtime the generated methods build on: the client, call options, errors,
 //! credentials, path expansion, wire formats, paging and polling.
+#![allow(dead_code)]
 #[cfg(feature = "adc")]
 pub mod adc;
 pub mod auth;
@@ -12,3 +13,4 @@ pub mod paging;
 pub mod path;
 pub mod poll;
 pub mod response;
+pub mod wire;

@@ -263,7 +263,10 @@ pub fn params_rs(api: &Api) -> TokenStream {
     let doc = docs::inner(
         "Parameters: enums of parameter values, and the standard parameters every method accepts.",
     );
-    let enums = api.param_enums.iter().map(enum_tokens);
+    let enums = api
+        .param_enums
+        .iter()
+        .map(|e| enum_tokens(e, &api.features));
     let fields = api.standard_params.iter().map(|p| {
         let name = ident(&p.field);
         let ty = type_tokens(&p.ty, Named::Local);
@@ -292,6 +295,8 @@ pub fn params_rs(api: &Api) -> TokenStream {
         #(#enums)*
 
         /// Values of the standard parameters, set through the setters of every request builder.
+        // Unused when no resource feature is enabled.
+        #[allow(dead_code)]
         #[derive(Clone, Default, PartialEq)]
         pub(crate) struct StandardParams {
             #(#fields)*
@@ -306,6 +311,7 @@ pub fn params_rs(api: &Api) -> TokenStream {
             }
         }
 
+        #[allow(dead_code)]
         impl StandardParams {
             /// Adds the parameters that are set to a request's query.
             pub(crate) fn append_to(&self, query: &mut Vec<(&'static str, String)>) {

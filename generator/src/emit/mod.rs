@@ -111,3 +111,23 @@ fn named_path(name: &str, named: Named) -> TokenStream {
         Named::Params => quote!(crate::params::#name),
     }
 }
+
+/// `#[cfg(...)]` for a type that exists under any of `features`; nothing when those are all
+/// of the crate's features (or none is named): such a type is public and harmless to compile
+/// with no feature enabled.
+pub(crate) fn cfg(features: &[String], all: &[String]) -> TokenStream {
+    if features.len() >= all.len() {
+        return TokenStream::new();
+    }
+    cfg_any(features)
+}
+
+/// `#[cfg(...)]` for an item that exists under any of `features`, even when those are all of
+/// them: resource handles and methods, which would be dead code with no feature enabled.
+pub(crate) fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}

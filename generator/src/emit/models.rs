@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, type_tokens, Named};
+use super::{cfg, docs, ident, type_tokens, Named};
 use crate::model::{Api, EnumDef, Field, OperationImpl, StructDef, TypeDef};
 
 pub fn models_rs(api: &Api) -> TokenStream {
@@ -12,8 +12,8 @@ pub fn models_rs(api: &Api) -> TokenStream {
         api.title
     ));
     let items = api.models.iter().map(|def| match def {
-        TypeDef::Struct(s) => struct_tokens(s),
-        TypeDef::Enum(e) => enum_tokens(e),
+        TypeDef::Struct(s) => struct_tokens(s, &api.features),
+        TypeDef::Enum(e) => enum_tokens(e, &api.features),
     });
     quote! {
         #module_doc
@@ -21,7 +21,8 @@ pub fn models_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn struct_tokens(def: &StructDef) -> TokenStream {
+fn struct_tokens(def: &StructDef, all: &[String]) -> TokenStream {
+    let gate = cfg(def.features.as_deref().unwrap_or_default(), all);
     let name = ident(&def.name);
     let doc = docs::outer_with_notes(
         def.description.as_deref(),
@@ -35,6 +36,7 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
             let field = ident(field);
             let item_type = type_tokens(item_type, Named::Local);
             quote! {
+                #gate
                 impl crate::runtime::paging::PageItems for #name {
                     type Item = #item_type;
                     fn into_items(self) -> Vec<Self::Item> {
@@ -44,6 +46,7 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
             }
         });
         quote! {
+            #gate
             impl crate::runtime::paging::Page for #name {
                 fn next_page_token(&self) -> Option<&str> {
                     self.#token.as_deref()
@@ -55,9 +58,10 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
     let operation = def
         .operation
         .as_ref()
-        .map(|op| operation_tokens(&quote!(#name), op));
+        .map(|op| operation_tokens(&quote!(#name), op, &gate));
     quote! {
         #doc
+        #gate
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
@@ -72,13 +76,14 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
 }
 
 /// Helpers of a long-running operation model: whether it is done, and its outcome.
-fn operation_tokens(name: &TokenStream, op: &OperationImpl) -> TokenStream {
+fn operation_tokens(name: &TokenStream, op: &OperationImpl, gate: &TokenStream) -> TokenStream {
     let done = ident(&op.done_field);
     let error = ident(&op.error_field);
     let response = ident(&op.response_field);
     let error_type = type_tokens(&op.error_type, Named::Local);
     let response_type = type_tokens(&op.response_type, Named::Local);
     quote! {
+        #gate
         impl #name {
             /// Whether the operation has finished, successfully or not (`done` is true).
             pub fn is_done(&self) -> bool {
@@ -127,7 +132,8 @@ fn field_tokens(field: &Field) -> TokenStream {
 
 /// An enum of string values that keeps values it does not know in `UnknownValue`, so a value
 /// added to the API later survives a read and a write.
-pub(crate) fn enum_tokens(def: &EnumDef) -> TokenStream {
+pub(crate) fn enum_tokens(def: &EnumDef, all: &[String]) -> TokenStream {
+    let gate = cfg(def.features.as_deref().unwrap_or_default(), all);
     let name = ident(&def.name);
     let doc = docs::outer_with_notes(def.description.as_deref(), &[]);
     let unknown = ident(crate::naming::UNKNOWN_VARIANT);
@@ -152,6 +158,7 @@ pub(crate) fn enum_tokens(def: &EnumDef) -> TokenStream {
     });
     quote! {
         #doc
+        #gate
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
@@ -160,6 +167,7 @@ pub(crate) fn enum_tokens(def: &EnumDef) -> TokenStream {
             #unknown(String),
         }
 
+        #gate
         impl #name {
             /// The value as it is sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -170,6 +178,7 @@ pub(crate) fn enum_tokens(def: &EnumDef) -> TokenStream {
             }
         }
 
+        #gate
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -179,18 +188,21 @@ pub(crate) fn enum_tokens(def: &EnumDef) -> TokenStream {
             }
         }
 
+        #gate
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <String as serde::Deserialize>::deserialize(deserializer)?;

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, type_tokens, Named};
+use super::{cfg_any, docs, ident, type_tokens, Named};
 use crate::model::{Api, Location, Method, Param, PathPart, PollerMethod, Resource, RustType};
 
 pub fn resource_files(api: &Api) -> Vec<(String, TokenStream)> {
@@ -18,7 +18,11 @@ pub fn resource_files(api: &Api) -> Vec<(String, TokenStream)> {
 
 fn root(api: &Api) -> TokenStream {
     let doc = docs::own_inner("The API's resources, reached from [`Client`](crate::Client).");
-    let modules = api.resources.iter().map(|r| ident(r.module()));
+    let modules = api.resources.iter().map(|r| {
+        let gate = cfg_any(&r.features);
+        let module = ident(r.module());
+        quote!(#gate pub mod #module;)
+    });
     let accessors = api
         .resources
         .iter()
@@ -26,7 +30,7 @@ fn root(api: &Api) -> TokenStream {
     let poller = api.poller.as_ref().map(poller_fn);
     quote! {
         #doc
-        #(pub mod #modules;)*
+        #(#modules)*
         impl crate::Client {
             #(#accessors)*
             #poller
@@ -36,6 +40,7 @@ fn root(api: &Api) -> TokenStream {
 
 /// `Client::wait_for_operation`: a poller over the API's operations `get` method.
 fn poller_fn(poller: &PollerMethod) -> TokenStream {
+    let gate = cfg_any(poller.feature.as_slice());
     let doc = docs::own(&format!(
         "Waits for the long-running operation `name` to finish: polls `{}` with growing \
          intervals (see [`PollPolicy`](crate::PollPolicy)) until the operation is done. \
@@ -51,6 +56,7 @@ fn poller_fn(poller: &PollerMethod) -> TokenStream {
     );
     quote! {
         #doc
+        #gate
         pub fn wait_for_operation(&self, name: impl Into<String>) -> crate::Poller<#operation> {
             let resource = self #(.#accessors())*;
             let name: String = name.into();
@@ -64,12 +70,14 @@ fn poller_fn(poller: &PollerMethod) -> TokenStream {
 
 /// The function on a parent that returns a child resource's handle.
 fn accessor(resource: &Resource, client: TokenStream) -> TokenStream {
+    let gate = cfg_any(&resource.features);
     let fn_name = ident(&resource.accessor);
     let module = ident(resource.module());
     let handle = ident(&resource.handle);
     let doc = docs::outer(&format!("The `{}` resource.", resource.path));
     quote! {
         #doc
+        #gate
         pub fn #fn_name(&self) -> #module::#handle {
             #module::#handle { client: #client }
         }
@@ -86,23 +94,37 @@ fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
         "The `{}` resource: one function per method, each returning a request builder.",
         resource.path
     ));
-    let modules = resource.children.iter().map(|r| ident(r.module()));
+    let modules = resource.children.iter().map(|r| {
+        let gate = cfg_any(&r.features);
+        let module = ident(r.module());
+        quote!(#gate pub mod #module;)
+    });
     let children = resource
         .children
         .iter()
         .map(|child| accessor(child, quote!(self.client.clone())));
-    let method_fns = resource.methods.iter().map(method_fn);
+    // The module exists for its children's features too; its own methods need its own.
+    let own = match &resource.feature {
+        Some(feature) if resource.features.len() > 1 => cfg_any(std::slice::from_ref(feature)),
+        _ => TokenStream::new(),
+    };
+    let method_fns = resource.methods.iter().map(|m| {
+        let method = method_fn(m);
+        quote!(#own #method)
+    });
     let imports = (!resource.methods.is_empty()).then(|| {
         quote! {
+            #own
             use crate::runtime::client::ApiRequest;
+            #own
             use crate::runtime::path::{expand, Part};
         }
     });
-    let builders = resource.methods.iter().map(|m| builder(api, m));
+    let builders = resource.methods.iter().map(|m| builder(api, m, &own));
     quote! {
         #doc
         #imports
-        #(pub mod #modules;)*
+        #(#modules)*
 
         #handle_doc
         #[derive(Clone, Debug)]
@@ -192,7 +214,7 @@ fn method_fn(method: &Method) -> TokenStream {
     }
 }
 
-fn builder(api: &Api, method: &Method) -> TokenStream {
+fn builder(api: &Api, method: &Method, gate: &TokenStream) -> TokenStream {
     let builder = ident(&method.builder);
     let doc = docs::own(&format!(
         "A request to `{}`; set optional parameters, then [`send`]({}::send).",
@@ -249,6 +271,7 @@ fn builder(api: &Api, method: &Method) -> TokenStream {
             }
         });
         quote! {
+            #gate
             impl #builder {
                 /// Every page, starting at this request's page token and following
                 /// `nextPageToken` until the service returns none.
@@ -258,6 +281,7 @@ fn builder(api: &Api, method: &Method) -> TokenStream {
                 #items
             }
 
+            #gate
             impl crate::runtime::paging::PagedCall for #builder {
                 type Page = #page_type;
                 fn set_page_token(&mut self, token: String) {
@@ -271,6 +295,7 @@ fn builder(api: &Api, method: &Method) -> TokenStream {
     });
     quote! {
         #doc
+        #gate
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
@@ -282,12 +307,14 @@ fn builder(api: &Api, method: &Method) -> TokenStream {
             options: crate::RequestOptions,
         }
 
+        #gate
         impl #builder {
             #(#setters)*
             #(#standard_setters)*
             #send
         }
 
+        #gate
         impl crate::RequestOptionsBuilder for #builder {
             fn request_options(&mut self) -> &mut crate::RequestOptions {
                 &mut self.options

@@ -46,9 +46,7 @@ impl serde::Serialize for Level {
     }
 }
 impl<'de> serde::Deserialize<'de> for Level {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Level::from(value.as_str()))
     }
@@ -141,9 +139,7 @@ impl serde::Serialize for SignalState {
     }
 }
 impl<'de> serde::Deserialize<'de> for SignalState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(SignalState::from(value.as_str()))
     }

@@ -52,9 +52,7 @@ impl serde::Serialize for Alt {
     }
 }
 impl<'de> serde::Deserialize<'de> for Alt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Alt::from(value.as_str()))
     }
@@ -103,9 +101,7 @@ impl serde::Serialize for SignalsGetView {
     }
 }
 impl<'de> serde::Deserialize<'de> for SignalsGetView {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(SignalsGetView::from(value.as_str()))
     }
@@ -155,14 +151,13 @@ impl serde::Serialize for Xgafv {
     }
 }
 impl<'de> serde::Deserialize<'de> for Xgafv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Xgafv::from(value.as_str()))
     }
 }
 /// Values of the standard parameters, set through the setters of every request builder.
+#[allow(dead_code)]
 #[derive(Clone, Default, PartialEq)]
 pub(crate) struct StandardParams {
     pub(crate) xgafv: Option<Xgafv>,
@@ -177,6 +172,7 @@ impl std::fmt::Debug for StandardParams {
             .finish()
     }
 }
+#[allow(dead_code)]
 impl StandardParams {
     /// Adds the parameters that are set to a request's query.
     pub(crate) fn append_to(&self, query: &mut Vec<(&'static str, String)>) {

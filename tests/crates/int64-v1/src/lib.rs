@@ -30,16 +30,14 @@ pub use reqwest;
 pub use runtime::adc::ApplicationDefaultCredentials;
 pub use runtime::auth::{EnvToken, StaticToken, TokenFuture, TokenSource};
 pub use runtime::client::{Client, ClientBuilder};
-pub use runtime::error::{
-    ApiError, DecodeProblem, Error, ErrorDetail, Result, ServiceError,
-};
+pub use runtime::error::{ApiError, DecodeProblem, Error, ErrorDetail, Result, ServiceError};
 pub use runtime::options::{RequestOptions, RequestOptionsBuilder, RetryPolicy};
 pub use runtime::response::Response;
 /// The typed details of Google errors, found in [`ServiceError::details`].
 pub mod error_details {
     pub use crate::runtime::error::{
-        BadRequest, ErrorInfo, FieldViolation, Help, HelpLink, LocalizedMessage,
-        QuotaFailure, QuotaViolation, ResourceInfo, RetryInfo,
+        BadRequest, ErrorInfo, FieldViolation, Help, HelpLink, LocalizedMessage, QuotaFailure,
+        QuotaViolation, ResourceInfo, RetryInfo,
     };
 }
 /// The root URL of the service.
@@ -76,6 +74,9 @@ pub mod endpoints {
     pub const REGIONAL: &[Endpoint] = &[];
     /// The base URL of the regional endpoint for `location`, if the service has one.
     pub fn regional(location: &str) -> Option<&'static str> {
-        REGIONAL.iter().find(|e| e.location == location).map(|e| e.base_url)
+        REGIONAL
+            .iter()
+            .find(|e| e.location == location)
+            .map(|e| e.base_url)
     }
 }

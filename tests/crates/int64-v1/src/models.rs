@@ -31,7 +31,11 @@ pub struct Counters {
     pub ratio32: Option<f32>,
     #[serde(rename = "small", default, skip_serializing_if = "Option::is_none")]
     pub small: Option<i32>,
-    #[serde(rename = "smallUnsigned", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "smallUnsigned",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub small_unsigned: Option<u32>,
     /// A JSON string on the wire.
     #[serde(

@@ -2,6 +2,7 @@
 
 //! Parameters: enums of parameter values, and the standard parameters every method accepts.
 /// Values of the standard parameters, set through the setters of every request builder.
+#[allow(dead_code)]
 #[derive(Clone, Default, PartialEq)]
 pub(crate) struct StandardParams {
     pub(crate) fields: Option<String>,
@@ -16,6 +17,7 @@ impl std::fmt::Debug for StandardParams {
             .finish()
     }
 }
+#[allow(dead_code)]
 impl StandardParams {
     /// Adds the parameters that are set to a request's query.
     pub(crate) fn append_to(&self, query: &mut Vec<(&'static str, String)>) {

@@ -9,7 +9,11 @@ pub struct Bag {
     /// Any JSON value.
     #[serde(rename = "anything", default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<serde_json::Value>,
-    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "attributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     #[serde(rename = "children", default, skip_serializing_if = "Option::is_none")]
     pub children: Option<std::collections::BTreeMap<String, Child>>,
@@ -22,9 +26,7 @@ pub struct Bag {
     #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
-    pub nested: Option<
-        std::collections::BTreeMap<String, std::collections::BTreeMap<String, i32>>,
-    >,
+    pub nested: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, i32>>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
     #[serde(flatten)]

@@ -2,6 +2,7 @@
 
 //! The data types of the Fixture Naming API: the schemas its methods send and receive.
 /// Wire name: `MyThing`.
+#[cfg(feature = "things")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MyThing {
     #[serde(rename = "y", default, skip_serializing_if = "Option::is_none")]
@@ -12,6 +13,7 @@ pub struct MyThing {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 /// Wire name: `my-thing`.
+#[cfg(feature = "things")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MyThing2 {
     #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
@@ -75,7 +77,11 @@ pub struct Thing {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Collides with the field that keeps unknown members.
-    #[serde(rename = "unknownFields", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "unknownFields",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unknown_fields_2: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.

@@ -6,7 +6,11 @@
 pub struct ListNamesResponse {
     #[serde(rename = "names", default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nextPageToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_page_token: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
@@ -27,9 +31,17 @@ impl crate::runtime::paging::PageItems for ListNamesResponse {
 /// Wire name: `ListWidgetsResponse`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListWidgetsResponse {
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nextPageToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_page_token: Option<String>,
-    #[serde(rename = "unreachable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "unreachable",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unreachable: Option<Vec<String>>,
     #[serde(rename = "widgets", default, skip_serializing_if = "Option::is_none")]
     pub widgets: Option<Vec<Widget>>,

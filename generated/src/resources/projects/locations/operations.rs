@@ -176,9 +176,7 @@ impl CancelCall {
         Ok(self.send_with_response().await?.into_body())
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::Result<crate::Response<crate::models::Empty>> {
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Empty>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -304,9 +302,7 @@ impl DeleteCall {
         Ok(self.send_with_response().await?.into_body())
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::Result<crate::Response<crate::models::Empty>> {
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Empty>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -594,9 +590,8 @@ impl ListCall {
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::models::GoogleLongrunningListOperationsResponse>,
-    > {
+    ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningListOperationsResponse>>
+    {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {

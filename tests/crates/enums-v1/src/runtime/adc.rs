@@ -33,8 +33,9 @@ impl ApplicationDefaultCredentials {
 
     /// Finds the credentials of the environment, asking for `scopes`.
     pub async fn with_scopes(scopes: &[&str]) -> Result<Self> {
-        let provider =
-            gcp_auth::provider().await.map_err(|e| Error::Auth(e.to_string()))?;
+        let provider = gcp_auth::provider()
+            .await
+            .map_err(|e| Error::Auth(e.to_string()))?;
         Ok(ApplicationDefaultCredentials {
             provider,
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
@@ -43,8 +44,11 @@ impl ApplicationDefaultCredentials {
 
     /// The project the credentials belong to, when they say.
     pub async fn project_id(&self) -> Result<String> {
-        let id =
-            self.provider.project_id().await.map_err(|e| Error::Auth(e.to_string()))?;
+        let id = self
+            .provider
+            .project_id()
+            .await
+            .map_err(|e| Error::Auth(e.to_string()))?;
         Ok(id.to_string())
     }
 }

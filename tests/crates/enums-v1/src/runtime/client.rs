@@ -35,7 +35,10 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("authenticated", &self.inner.auth.is_some())
-            .field("api_key", &self.inner.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "api_key",
+                &self.inner.api_key.as_ref().map(|_| "<redacted>"),
+            )
             .field("user_agent", &self.inner.user_agent)
             .field("defaults", &self.inner.defaults)
             .finish()
@@ -117,25 +120,22 @@ impl Client {
                 attempt,
                 "sending request"
             );
-            let error = match self.attempt(&request, url.clone(), &options, limit).await
-            {
+            let error = match self.attempt(&request, url.clone(), &options, limit).await {
                 Ok(reply) if reply.status.is_success() => {
                     tracing::debug!(status = reply.status.as_u16(), attempt, "reply");
                     return decode(reply);
                 }
-                Ok(reply) => {
-                    Error::service(reply.status.as_u16(), reply.headers, &reply.body)
-                }
-                Err(Error::Timeout {
-                    ..
-                }) => Error::timeout(started.elapsed(), attempt),
+                Ok(reply) => Error::service(reply.status.as_u16(), reply.headers, &reply.body),
+                Err(Error::Timeout { .. }) => Error::timeout(started.elapsed(), attempt),
                 Err(error) => error,
             };
             tracing::debug!(attempt, error = %error, "attempt failed");
             if !error.is_transient(idempotent) || attempt >= policy.attempts() {
                 return Err(error);
             }
-            let delay = error.retry_delay().unwrap_or_else(|| policy.backoff(attempt));
+            let delay = error
+                .retry_delay()
+                .unwrap_or_else(|| policy.backoff(attempt));
             let too_late = policy
                 .elapsed_limit()
                 .is_some_and(|limit| started.elapsed() + delay > limit)
@@ -156,14 +156,11 @@ impl Client {
     }
 
     fn url(&self, request: &ApiRequest) -> Result<reqwest::Url> {
-        let mut url =
-            reqwest::Url::parse(&format!("{}{}", self.inner.base_url, request.path))
-                .map_err(|e| Error::InvalidRequest {
-                    parameter: "path",
-                    reason: format!(
-                        "cannot form a URL from the base URL and the path: {e}"
-                    ),
-                })?;
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.inner.base_url, request.path))
+            .map_err(|e| Error::InvalidRequest {
+                parameter: "path",
+                reason: format!("cannot form a URL from the base URL and the path: {e}"),
+            })?;
         let key = match &self.inner.api_key {
             Some(key) if !request.query.iter().any(|(name, _)| *name == "key") => {
                 Some(("key", key.as_str()))
@@ -231,14 +228,12 @@ impl Client {
 /// must be valid JSON, so a cut-off or garbled body is an error, never an empty success.
 fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>> {
     let status = reply.status.as_u16();
-    let json: &[u8] =
-        if reply.status == reqwest::StatusCode::NO_CONTENT && reply.body.is_empty() {
-            b"{}"
-        } else {
-            &reply.body
-        };
-    let body = serde_json::from_slice(json)
-        .map_err(|e| Error::decode(status, e, &reply.body))?;
+    let json: &[u8] = if reply.status == reqwest::StatusCode::NO_CONTENT && reply.body.is_empty() {
+        b"{}"
+    } else {
+        &reply.body
+    };
+    let body = serde_json::from_slice(json).map_err(|e| Error::decode(status, e, &reply.body))?;
     Ok(Response::new(status, reply.headers, body))
 }
 
@@ -350,8 +345,7 @@ impl ClientBuilder {
             }
         };
         let mut defaults = self.defaults;
-        defaults.attempt_timeout =
-            defaults.attempt_timeout.or(Some(DEFAULT_ATTEMPT_TIMEOUT));
+        defaults.attempt_timeout = defaults.attempt_timeout.or(Some(DEFAULT_ATTEMPT_TIMEOUT));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -359,8 +353,7 @@ impl ClientBuilder {
                 auth: self.auth,
                 api_key: self.api_key,
                 user_agent: self.user_agent.unwrap_or_else(|| {
-                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
-                        .to_string()
+                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string()
                 }),
                 defaults,
             }),

@@ -108,7 +108,10 @@ impl ServiceError {
 
     /// The error's details, decoded by `@type` where this crate knows the type.
     pub fn details(&self) -> Vec<ErrorDetail> {
-        self.error.as_ref().map(ApiError::decoded_details).unwrap_or_default()
+        self.error
+            .as_ref()
+            .map(ApiError::decoded_details)
+            .unwrap_or_default()
     }
 
     /// How long the service asks the client to wait before trying again: the `Retry-After`
@@ -211,7 +214,10 @@ impl ErrorDetail {
                 Err(_) => ErrorDetail::Other(value.clone()),
             }
         }
-        let kind = value.get("@type").and_then(|t| t.as_str()).unwrap_or_default();
+        let kind = value
+            .get("@type")
+            .and_then(|t| t.as_str())
+            .unwrap_or_default();
         match kind.rsplit('/').next().unwrap_or_default() {
             "google.rpc.ErrorInfo" => typed(value, ErrorDetail::ErrorInfo),
             "google.rpc.RetryInfo" => typed(value, ErrorDetail::RetryInfo),
@@ -352,10 +358,7 @@ impl Error {
     pub fn http_status(&self) -> Option<u16> {
         match self {
             Error::Service(e) => Some(e.status),
-            Error::Decode {
-                status,
-                ..
-            } => Some(*status),
+            Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -388,10 +391,7 @@ impl Error {
             }
             // A connection that was never opened carried nothing: safe for every method.
             Error::Transport(e) if e.is_connect() => true,
-            Error::Transport(_)
-            | Error::Timeout {
-                ..
-            } => idempotent,
+            Error::Transport(_) | Error::Timeout { .. } => idempotent,
             _ => false,
         }
     }
@@ -402,7 +402,9 @@ impl Error {
     }
 
     pub(crate) fn service(status: u16, headers: HeaderMap, body: &[u8]) -> Self {
-        let error = serde_json::from_slice::<ErrorEnvelope>(body).ok().map(|e| e.error);
+        let error = serde_json::from_slice::<ErrorEnvelope>(body)
+            .ok()
+            .map(|e| e.error);
         Error::Service(Box::new(ServiceError {
             status,
             headers,
@@ -428,10 +430,7 @@ impl Error {
     }
 
     pub(crate) fn timeout(elapsed: Duration, attempts: u32) -> Self {
-        Error::Timeout {
-            elapsed,
-            attempts,
-        }
+        Error::Timeout { elapsed, attempts }
     }
 
     /// Transport errors lose their URL: it may carry an API key or access token in the query.

@@ -59,11 +59,16 @@ where
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a {} as a string or a number", std::any::type_name::<T>())
+        write!(
+            f,
+            "a {} as a string or a number",
+            std::any::type_name::<T>()
+        )
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        v.parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        v.parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
@@ -107,7 +112,10 @@ impl<T: Wire> Wire for Vec<T> {
         serializer.collect_seq(self.iter().map(Out))
     }
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Vec::<In<T>>::deserialize(deserializer)?.into_iter().map(|v| v.0).collect())
+        Ok(Vec::<In<T>>::deserialize(deserializer)?
+            .into_iter()
+            .map(|v| v.0)
+            .collect())
     }
 }
 

@@ -52,9 +52,7 @@ impl GetCall {
         Ok(self.send_with_response().await?.into_body())
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::Result<crate::Response<crate::models::Node>> {
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Node>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {

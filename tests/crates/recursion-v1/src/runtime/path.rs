@@ -55,9 +55,17 @@ pub(crate) enum Part<'a> {
     /// Text copied as it is.
     Literal(&'static str),
     /// `{name}`: every character outside [`SEGMENT`] is encoded, `/` included.
-    Simple { name: &'static str, value: &'a str, pattern: Option<&'static str> },
+    Simple {
+        name: &'static str,
+        value: &'a str,
+        pattern: Option<&'static str>,
+    },
     /// `{+name}`: `/` separates segments that are each encoded.
-    Reserved { name: &'static str, value: &'a str, pattern: Option<&'static str> },
+    Reserved {
+        name: &'static str,
+        value: &'a str,
+        pattern: Option<&'static str>,
+    },
 }
 
 /// Expands a path template, refusing values that do not match their pattern or that would

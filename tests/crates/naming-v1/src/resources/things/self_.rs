@@ -52,9 +52,7 @@ impl ListCall {
         Ok(self.send_with_response().await?.into_body())
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::Result<crate::Response<crate::models::Thing>> {
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Thing>> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
