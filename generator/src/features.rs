@@ -31,12 +31,12 @@ pub fn assign(
         };
         let mut stack: Vec<usize> = Vec::new();
         for method in &resource.methods {
-            let roots = method
-                .request
-                .iter()
-                .map(|b| &b.type_name)
-                .chain(&method.response);
-            stack.extend(roots.filter_map(|name| index.get(name).copied()));
+            let roots = method.request.iter().map(|b| &b.ty).chain(&method.response);
+            stack.extend(
+                roots
+                    .filter_map(named)
+                    .filter_map(|name| index.get(name).copied()),
+            );
             for param in method.required.iter().chain(&method.optional) {
                 if let Some(name) = named(&param.ty) {
                     enum_reach

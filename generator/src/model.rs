@@ -143,8 +143,9 @@ pub struct Method {
     pub optional: Vec<Param>,
     /// The request body's model and the name of its positional argument.
     pub request: Option<Body>,
-    /// The response model; `None` when the method returns nothing.
-    pub response: Option<String>,
+    /// The response type (a model, or a map or list for a few methods); `None` when the
+    /// method returns nothing.
+    pub response: Option<RustType>,
     pub scopes: Vec<String>,
     pub paging: Option<Paging>,
     /// Names of the standard-parameter setters on this builder, index-aligned with
@@ -154,7 +155,7 @@ pub struct Method {
 
 #[derive(Debug)]
 pub struct Body {
-    pub type_name: String,
+    pub ty: RustType,
     pub arg: String,
 }
 

@@ -349,10 +349,10 @@ struct MethodContext<'a, 'd> {
     standard_params: &'a [Param],
 }
 
-fn resolve_resource(
-    node: &Selected<'_>,
+fn resolve_resource<'d>(
+    node: &Selected<'d>,
     parent_path: &[String],
-    ctx: &mut MethodContext<'_, '_>,
+    ctx: &mut MethodContext<'_, 'd>,
 ) -> Result<Resource, Error> {
     let mut module_path = parent_path.to_vec();
     module_path.push(naming::value_name(&node.wire));
@@ -401,14 +401,14 @@ fn dotted_path(pointer: &str) -> String {
         .join(".")
 }
 
-fn resolve_method(
+fn resolve_method<'d>(
     wire: &str,
-    method: &discovery::Method,
+    method: &'d discovery::Method,
     pointer: &str,
     fn_name: String,
     builder: String,
     resource_path: &[String],
-    ctx: &mut MethodContext<'_, '_>,
+    ctx: &mut MethodContext<'_, 'd>,
 ) -> Result<Method, Error> {
     let file = ctx.file;
     let http_method = match method.http_method.to_ascii_uppercase().as_str() {
@@ -467,7 +467,12 @@ fn resolve_method(
     }
     let request = match &method.request {
         Some(schema) => Some(Body {
-            type_name: ctx.types.body_type(schema, &format!("{pointer}/request"))?,
+            ty: ctx.types.body_type(
+                schema,
+                &enum_prefix,
+                "Request",
+                &format!("{pointer}/request"),
+            )?,
             arg: fields.claim("body".to_string()),
         }),
         None => None,
@@ -497,14 +502,18 @@ fn resolve_method(
 
     let path = parse_path(&method.path, &required, file, &format!("{pointer}/path"))?;
     let response = match &method.response {
-        Some(schema) => Some(
-            ctx.types
-                .body_type(schema, &format!("{pointer}/response"))?,
-        ),
+        Some(schema) => Some(ctx.types.body_type(
+            schema,
+            &enum_prefix,
+            "Response",
+            &format!("{pointer}/response"),
+        )?),
         None => None,
     };
     let paging = match (&response, optional.iter().find(|p| p.wire == "pageToken")) {
-        (Some(page_type), Some(token)) => ctx.types.paging(page_type, &token.field),
+        (Some(RustType::Named(page_type)), Some(token)) => {
+            ctx.types.paging(page_type, &token.field)
+        }
         _ => None,
     };
 
@@ -706,26 +715,22 @@ impl<'d> TypeResolver<'d> {
         }
     }
 
-    /// The model of a request or response body.
-    fn body_type(&mut self, schema: &discovery::Schema, pointer: &str) -> Result<String, Error> {
-        match &schema.ref_ {
-            Some(id) => {
-                self.reach(id)?;
-                Ok(self.schema_names[id].clone())
-            }
-            None => Err(Error::invalid(
-                self.file,
-                pointer,
-                "inline request/response schemas are not supported yet; expected a `$ref`",
-            )),
-        }
+    /// The type of a request or response body: usually a `$ref` to a schema; given inline,
+    /// it is named after the method (`{owner}Request`).
+    fn body_type(
+        &mut self,
+        schema: &'d discovery::Schema,
+        owner: &str,
+        prop: &str,
+        pointer: &str,
+    ) -> Result<RustType, Error> {
+        let ty = self.type_of(schema, owner, prop, pointer)?;
+        self.drain()?;
+        Ok(ty)
     }
 
-    /// Marks a schema as reached and resolves it (and everything it reaches).
-    fn reach(&mut self, id: &str) -> Result<(), Error> {
-        if self.seen.insert(id.to_string()) {
-            self.queue.push_back(id.to_string());
-        }
+    /// Resolves every schema reached but not resolved yet.
+    fn drain(&mut self) -> Result<(), Error> {
         let doc = self.doc;
         while let Some(next) = self.queue.pop_front() {
             let schema = &doc.schemas[&next];
@@ -1021,13 +1026,13 @@ fn find_poller(resources: &[Resource], models: &[TypeDef]) -> Option<PollerMetho
                         && m.required.len() == 1
                         && m.required[0].ty == RustType::String
                         && m.required[0].location == Location::Path
-                        && m.response.as_ref().is_some_and(|r| is_operation(models, r))
+                        && operation_type(m).is_some_and(|r| is_operation(models, r))
                 })
                 .map(|m| PollerMethod {
                     accessors: chain.clone(),
                     fn_name: m.fn_name.clone(),
                     id: m.id.clone(),
-                    operation_type: m.response.clone().unwrap_or_default(),
+                    operation_type: operation_type(m).unwrap_or_default().to_string(),
                     feature: None,
                 })
                 .or_else(|| walk(&resource.children, chain, models));
@@ -1037,6 +1042,12 @@ fn find_poller(resources: &[Resource], models: &[TypeDef]) -> Option<PollerMetho
             }
         }
         None
+    }
+    fn operation_type(method: &Method) -> Option<&str> {
+        match &method.response {
+            Some(RustType::Named(name)) => Some(name),
+            _ => None,
+        }
     }
     fn is_operation(models: &[TypeDef], name: &str) -> bool {
         models

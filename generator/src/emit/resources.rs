@@ -186,7 +186,7 @@ fn method_fn(method: &Method) -> TokenStream {
     let (body_param, body_init) = match &method.request {
         Some(body) => {
             let arg = ident(&body.arg);
-            let ty = type_tokens(&RustType::Named(body.type_name.clone()), Named::Models);
+            let ty = type_tokens(&body.ty, Named::Models);
             (Some(quote!(#arg: #ty)), Some(quote!(#arg,)))
         }
         None => (None, None),
@@ -227,7 +227,7 @@ fn builder(api: &Api, method: &Method, gate: &TokenStream) -> TokenStream {
     });
     let body_field = method.request.as_ref().map(|body| {
         let arg = ident(&body.arg);
-        let ty = type_tokens(&RustType::Named(body.type_name.clone()), Named::Models);
+        let ty = type_tokens(&body.ty, Named::Models);
         quote!(#arg: #ty,)
     });
     let optional_fields = method.optional.iter().map(|p| {
@@ -430,7 +430,7 @@ fn send_fn(method: &Method) -> TokenStream {
     let idempotent = method.idempotent;
     let (output, call) = match &method.response {
         Some(response) => {
-            let ty = type_tokens(&RustType::Named(response.clone()), Named::Models);
+            let ty = type_tokens(response, Named::Models);
             (ty, quote!(self.client.execute(request).await))
         }
         None => (
