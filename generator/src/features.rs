@@ -5,13 +5,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::{EnumDef, Resource, RustType, TypeDef};
+use crate::model::{EnumDef, Method, Resource, RustType, TypeDef};
 use crate::naming;
 
 /// Gives every resource with methods a feature and every type the features that reach it;
 /// returns all features, sorted.
 pub fn assign(
     resources: &mut [Resource],
+    top_level: &[Method],
     models: &mut [TypeDef],
     param_enums: &mut [EnumDef],
 ) -> Vec<String> {
@@ -25,12 +26,18 @@ pub fn assign(
         .collect();
     let mut model_reach: Vec<BTreeSet<String>> = vec![BTreeSet::new(); models.len()];
     let mut enum_reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for resource in all(resources) {
-        let Some(feature) = &resource.feature else {
-            continue;
-        };
+    // Top-level methods are always compiled, and so is everything they reach.
+    let always = String::new();
+    let mut reachers: Vec<(&String, &[Method])> = vec![(&always, top_level)];
+    let resources_list = all(resources);
+    for resource in &resources_list {
+        if let Some(feature) = &resource.feature {
+            reachers.push((feature, &resource.methods));
+        }
+    }
+    for (feature, methods) in reachers {
         let mut stack: Vec<usize> = Vec::new();
-        for method in &resource.methods {
+        for method in methods {
             let roots = method.request.iter().map(|b| &b.ty).chain(&method.response);
             stack.extend(
                 roots
@@ -68,7 +75,7 @@ pub fn assign(
         .into_iter()
         .collect();
     let gate = |reach: Option<&BTreeSet<String>>| match reach {
-        Some(reach) if !reach.is_empty() && reach.len() < every.len() => {
+        Some(reach) if !reach.is_empty() && !reach.contains("") && reach.len() < every.len() => {
             Some(reach.iter().cloned().collect())
         }
         _ => None,

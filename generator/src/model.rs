@@ -34,6 +34,9 @@ pub struct Api {
     pub poller: Option<PollerMethod>,
     /// Every cargo feature of the crate's resources, sorted; `default` enables them all.
     pub features: Vec<String>,
+    /// Methods of the API itself, outside any resource: functions of the client, always
+    /// compiled.
+    pub methods: Vec<Method>,
 }
 
 impl Api {
@@ -66,6 +69,7 @@ impl Api {
         self.all_resources()
             .iter()
             .flat_map(|r| &r.methods)
+            .chain(&self.methods)
             .any(|m| m.paging.is_some())
     }
 }

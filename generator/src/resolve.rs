@@ -28,6 +28,16 @@ const BUILDER_RESERVED: &[&str] = &[
     "items",
     "clone",
 ];
+/// Functions of the generated `Client` that resource accessors and top-level methods must not
+/// take.
+const CLIENT_RESERVED: &[&str] = &[
+    "builder",
+    "base_url",
+    "execute",
+    "wait_for_operation",
+    "clone",
+    "fmt",
+];
 /// Parameters that carry credentials.
 const CREDENTIAL_PARAMS: &[&str] = &["key", "access_token", "oauth_token"];
 /// Struct field name for JSON keys the crate does not know.
@@ -86,16 +96,40 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
         param_enums: &mut param_enums,
         standard_params: &standard_params,
     };
-    let resources = tree
+    // Functions on the client: its own, then root resources' accessors, then top-level methods.
+    let mut client_fns = Names::with_reserved(CLIENT_RESERVED);
+    let mut resources = tree
         .iter()
         .map(|node| resolve_resource(node, &[], &mut ctx))
         .collect::<Result<Vec<_>, _>>()?;
+    for resource in &mut resources {
+        resource.accessor = client_fns.claim(resource.accessor.clone());
+    }
+    // Methods of the API itself (`oauth2.tokeninfo`) hang off the client; a selection of
+    // resources leaves them out.
+    let mut methods = Vec::new();
+    if selection.resources.is_empty() {
+        let mut builders = Names::default();
+        for (wire, method) in &doc.methods {
+            let pointer = child("", "methods", wire);
+            let fn_name = client_fns.claim(naming::value_name(wire));
+            let builder = builders.claim(naming::builder_name(wire));
+            methods.push(resolve_method(
+                wire,
+                method,
+                &pointer,
+                fn_name,
+                builder,
+                &[],
+                &mut ctx,
+            )?);
+        }
+    }
 
     let mut models = types.finish();
     models.sort_by(|a, b| a.name().cmp(b.name()));
     mark_operations(&mut models);
-    let mut resources = resources;
-    let features = crate::features::assign(&mut resources, &mut models, &mut param_enums);
+    let features = crate::features::assign(&mut resources, &methods, &mut models, &mut param_enums);
     let mut poller = find_poller(&resources, &models);
     if let Some(poller) = &mut poller {
         poller.feature = crate::features::of_path(&resources, &poller.accessors);
@@ -156,6 +190,7 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
         param_enums,
         poller,
         features,
+        methods,
     })
 }
 

@@ -17,7 +17,10 @@ pub fn resource_files(api: &Api) -> Vec<(String, TokenStream)> {
 }
 
 fn root(api: &Api) -> TokenStream {
-    let doc = docs::own_inner("The API's resources, reached from [`Client`](crate::Client).");
+    let doc = docs::own_inner(
+        "The API's resources, reached from [`Client`](crate::Client), and the request builders \
+         of the API's own methods.",
+    );
     let modules = api.resources.iter().map(|r| {
         let gate = cfg_any(&r.features);
         let module = ident(r.module());
@@ -28,13 +31,30 @@ fn root(api: &Api) -> TokenStream {
         .iter()
         .map(|r| accessor(r, quote!(self.clone())));
     let poller = api.poller.as_ref().map(poller_fn);
+    let method_fns = api
+        .methods
+        .iter()
+        .map(|m| method_fn(m, &quote!(self.clone())));
+    let imports = (!api.methods.is_empty()).then(|| {
+        quote! {
+            use crate::runtime::client::ApiRequest;
+            use crate::runtime::path::{expand, Part};
+        }
+    });
+    let builders = api
+        .methods
+        .iter()
+        .map(|m| builder(api, m, &TokenStream::new()));
     quote! {
         #doc
+        #imports
         #(#modules)*
         impl crate::Client {
             #(#accessors)*
+            #(#method_fns)*
             #poller
         }
+        #(#builders)*
     }
 }
 
@@ -109,7 +129,7 @@ fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
         _ => TokenStream::new(),
     };
     let method_fns = resource.methods.iter().map(|m| {
-        let method = method_fn(m);
+        let method = method_fn(m, &quote!(self.client.clone()));
         quote!(#own #method)
     });
     let imports = (!resource.methods.is_empty()).then(|| {
@@ -153,7 +173,8 @@ fn argument(param: &Param) -> (TokenStream, TokenStream) {
     }
 }
 
-fn method_fn(method: &Method) -> TokenStream {
+/// The function that starts a request; `client` is how it reaches the client from `self`.
+fn method_fn(method: &Method, client: &TokenStream) -> TokenStream {
     let fn_name = ident(&method.fn_name);
     let builder = ident(&method.builder);
     let mut notes = vec![format!(
@@ -203,7 +224,7 @@ fn method_fn(method: &Method) -> TokenStream {
         #doc
         pub fn #fn_name(&self, #(#params,)* #body_param) -> #builder {
             #builder {
-                client: self.client.clone(),
+                client: #client,
                 #(#fields: #inits,)*
                 #body_init
                 #(#optional)*
