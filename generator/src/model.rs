@@ -34,6 +34,8 @@ pub struct Api {
     pub poller: Option<PollerMethod>,
     /// Every cargo feature of the crate's resources, sorted; `default` enables them all.
     pub features: Vec<String>,
+    /// The document's `dataWrapper` feature: bodies travel as `{"data": ...}`.
+    pub data_wrapper: bool,
     /// Methods of the API itself, outside any resource: functions of the client, always
     /// compiled.
     pub methods: Vec<Method>,
@@ -137,6 +139,8 @@ pub struct Method {
     pub http_method: HttpMethod,
     /// Whether sending the request twice is harmless, so the client may retry it.
     pub idempotent: bool,
+    /// The method's `apiVersion`, sent as the `X-Goog-Api-Version` header.
+    pub api_version: Option<String>,
     pub path: Vec<PathPart>,
     /// The path template as the document spells it (`v1/{+name}:cancel`), for docs.
     pub path_template: String,

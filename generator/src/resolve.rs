@@ -190,6 +190,7 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
         param_enums,
         poller,
         features,
+        data_wrapper: doc.features.iter().any(|f| f == "dataWrapper"),
         methods,
     })
 }
@@ -558,6 +559,7 @@ fn resolve_method<'d>(
         builder,
         http_method,
         idempotent: http_method.is_idempotent(),
+        api_version: method.api_version.clone().filter(|v| !v.is_empty()),
         path,
         path_template: method.path.clone(),
         description: method.description.clone(),

@@ -274,7 +274,7 @@ fn builder(api: &Api, method: &Method, gate: &TokenStream) -> TokenStream {
             p.field = name.clone();
             setter(&p, quote!(self.standard.#field))
         });
-    let send = send_fn(method);
+    let send = send_fn(api, method);
     let paging = method.paging.as_ref().map(|paging| {
         let page_type = type_tokens(&RustType::Named(paging.page_type.clone()), Named::Models);
         let token = ident(&paging.page_token_field);
@@ -384,7 +384,7 @@ fn setter(param: &Param, place: TokenStream) -> TokenStream {
     }
 }
 
-fn send_fn(method: &Method) -> TokenStream {
+fn send_fn(api: &Api, method: &Method) -> TokenStream {
     let parts: Vec<TokenStream> = method
         .path
         .iter()
@@ -443,12 +443,24 @@ fn send_fn(method: &Method) -> TokenStream {
     let body = match &method.request {
         Some(body) => {
             let arg = ident(&body.arg);
-            quote!(let body = Some(serde_json::to_vec(&self.#arg).map_err(crate::Error::Encode)?);)
+            if api.data_wrapper {
+                quote! {
+                    let body = crate::runtime::client::DataWrapper { data: &self.#arg };
+                    let body = Some(serde_json::to_vec(&body).map_err(crate::Error::Encode)?);
+                }
+            } else {
+                quote!(let body = Some(serde_json::to_vec(&self.#arg).map_err(crate::Error::Encode)?);)
+            }
         }
         None => quote!(let body = None;),
     };
     let http_method = ident(method.http_method.as_str());
     let idempotent = method.idempotent;
+    let data_wrapper = api.data_wrapper;
+    let api_version = match &method.api_version {
+        Some(version) => quote!(Some(#version)),
+        None => quote!(None),
+    };
     let (output, call) = match &method.response {
         Some(response) => {
             let ty = type_tokens(response, Named::Models);
@@ -482,6 +494,8 @@ fn send_fn(method: &Method) -> TokenStream {
                 query,
                 body,
                 idempotent: #idempotent,
+                api_version: #api_version,
+                data_wrapper: #data_wrapper,
                 options: self.options,
             };
             #call

@@ -265,6 +265,8 @@ impl CreateCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -419,6 +421,8 @@ impl DeleteCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -551,6 +555,8 @@ impl GetCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -740,6 +746,8 @@ impl ListCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -919,6 +927,8 @@ impl PatchCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await

@@ -224,6 +224,8 @@ impl CreateCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -373,6 +375,8 @@ impl DeleteCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -500,6 +504,8 @@ impl GetCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -672,6 +678,8 @@ impl ListCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await

@@ -68,7 +68,17 @@ pub(crate) struct ApiRequest {
     pub body: Option<Vec<u8>>,
     /// Whether the method's HTTP verb makes sending it twice harmless.
     pub idempotent: bool,
+    /// The method's `apiVersion`, sent as `X-Goog-Api-Version`.
+    pub api_version: Option<&'static str>,
+    /// Whether bodies travel wrapped as `{"data": ...}` (the document's `dataWrapper`).
+    pub data_wrapper: bool,
     pub options: RequestOptions,
+}
+
+/// A body wrapped as `{"data": ...}`, for APIs with the `dataWrapper` feature.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct DataWrapper<T> {
+    pub data: T,
 }
 
 /// A reply as received, before it is judged.
@@ -123,7 +133,10 @@ impl Client {
             let error = match self.attempt(&request, url.clone(), &options, limit).await {
                 Ok(reply) if reply.status.is_success() => {
                     tracing::debug!(status = reply.status.as_u16(), attempt, "reply");
-                    return decode(reply);
+                    return match request.data_wrapper {
+                        true => Ok(decode::<DataWrapper<T>>(reply)?.map(|w| w.data)),
+                        false => decode(reply),
+                    };
                 }
                 Ok(reply) => Error::service(reply.status.as_u16(), reply.headers, &reply.body),
                 Err(Error::Timeout { .. }) => Error::timeout(started.elapsed(), attempt),
@@ -192,6 +205,9 @@ impl Client {
         if let Some(limit) = limit {
             // reqwest's timeout covers the whole exchange, the body's last byte included.
             builder = builder.timeout(limit);
+        }
+        if let Some(version) = request.api_version {
+            builder = builder.header("x-goog-api-version", version);
         }
         if let Some(project) = &options.quota_project {
             builder = builder.header("x-goog-user-project", project);

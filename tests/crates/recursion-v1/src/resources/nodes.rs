@@ -71,6 +71,8 @@ impl GetCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await

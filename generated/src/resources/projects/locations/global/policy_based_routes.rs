@@ -279,6 +279,8 @@ impl CreateCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -417,6 +419,8 @@ impl DeleteCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -544,6 +548,8 @@ impl GetCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -681,6 +687,8 @@ impl GetIamPolicyCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -853,6 +861,8 @@ impl ListCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -1000,6 +1010,8 @@ impl SetIamPolicyCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -1129,6 +1141,8 @@ impl TestIamPermissionsCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await

@@ -245,6 +245,8 @@ impl CreateCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -396,6 +398,8 @@ impl DeleteCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -525,6 +529,8 @@ impl GetCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -710,6 +716,8 @@ impl ListCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -882,6 +890,8 @@ impl PatchCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await

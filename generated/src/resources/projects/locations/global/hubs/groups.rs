@@ -233,6 +233,8 @@ impl GetCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -370,6 +372,8 @@ impl GetIamPolicyCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -542,6 +546,8 @@ impl ListCall {
             query,
             body,
             idempotent: true,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -712,6 +718,8 @@ impl PatchCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -839,6 +847,8 @@ impl SetIamPolicyCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
@@ -968,6 +978,8 @@ impl TestIamPermissionsCall {
             query,
             body,
             idempotent: false,
+            api_version: None,
+            data_wrapper: false,
             options: self.options,
         };
         self.client.execute(request).await
