@@ -145,7 +145,12 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<RestDescription, Error> {
         file: file.to_string(),
         line: e.line(),
         column: e.column(),
-        message: e.to_string(),
+        // serde_json stops at 128 levels of nesting, far beyond any real document.
+        message: if e.to_string().starts_with("recursion limit exceeded") {
+            "nested more than 128 levels deep, which no discovery document is".to_string()
+        } else {
+            e.to_string()
+        },
     })?;
     let kind = value.get("kind").and_then(|k| k.as_str());
     if kind != Some(DOCUMENT_KIND) {
@@ -206,9 +211,19 @@ mod tests {
     }
 
     #[test]
+    fn nesting_beyond_the_parser_s_limit_is_a_clear_error() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let err = parse("x.json", deep.as_bytes()).unwrap_err().to_string();
+        assert!(
+            err.contains("more than 128 levels") && err.contains("column"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn not_json_and_not_discovery_are_told_apart() {
         let err = parse("x.json", b"{nope").unwrap_err().to_string();
-        assert!(err.contains("not valid JSON"), "{err}");
+        assert!(err.contains("cannot read as JSON"), "{err}");
         let err = parse("x.json", br#"{"kind":"something#else"}"#)
             .unwrap_err()
             .to_string();

@@ -12,7 +12,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("{file}: not valid JSON (line {line}, column {column}): {message}")]
+    #[error("{file}: cannot read as JSON (line {line}, column {column}): {message}")]
     NotJson {
         file: String,
         line: usize,

@@ -47,17 +47,40 @@ pub fn generate_from_bytes(
     generate_from(&doc, file, selection)
 }
 
+/// As [`generate_from_bytes`], without the rustfmt pass: every step but the final layout (the
+/// Rust is still parsed and printed), for tests that generate many documents.
+pub fn generate_from_bytes_without_rustfmt(
+    file: &str,
+    bytes: &[u8],
+    selection: &Selection,
+) -> Result<Generated, Error> {
+    let doc = discovery::parse(file, bytes)?;
+    build(&doc, file, selection, false)
+}
+
 fn generate_from(
     doc: &discovery::RestDescription,
     file: &str,
     selection: &Selection,
+) -> Result<Generated, Error> {
+    build(doc, file, selection, true)
+}
+
+fn build(
+    doc: &discovery::RestDescription,
+    file: &str,
+    selection: &Selection,
+    rustfmt: bool,
 ) -> Result<Generated, Error> {
     let api = resolve::resolve(doc, file, selection)?;
     let mut rust: Vec<(String, String)> = emit::rust_files(&api)?
         .into_iter()
         .map(|file| (file.path, file.contents))
         .collect();
-    let layout = layout::apply(&mut rust)?;
+    let layout = match rustfmt {
+        true => layout::apply(&mut rust)?,
+        false => layout::Layout::PrettypleaseOnly,
+    };
     let mut files: BTreeMap<String, String> = rust.into_iter().collect();
     for (path, contents) in render::files(&api, emit::example_code(&api))? {
         files.insert(path, contents);

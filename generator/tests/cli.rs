@@ -74,7 +74,7 @@ fn not_json_and_not_discovery_and_missing_files_are_clear_errors() {
     std::fs::write(dir.join("broken.json"), "{\"kind\": ").unwrap();
     std::fs::write(dir.join("other.json"), r#"{"openapi": "3.0.0"}"#).unwrap();
     for (file, expected) in [
-        ("broken.json", "not valid JSON"),
+        ("broken.json", "cannot read as JSON"),
         ("other.json", "not a discovery document"),
         ("absent.json", "cannot read"),
     ] {
