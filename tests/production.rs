@@ -777,6 +777,51 @@ async fn the_poller_returns_the_response_once_the_operation_is_done() {
 }
 
 #[tokio::test]
+async fn a_method_that_starts_an_operation_can_wait_for_it() {
+    let fake = start().await;
+    let client = builder(&fake).build().unwrap();
+    let hub = networkconnectivity_v1::models::Hub {
+        description: Some("made by a test".to_string()),
+        ..Default::default()
+    };
+
+    let operation = client
+        .projects()
+        .locations()
+        .global()
+        .hubs()
+        .create("projects/demo-project/locations/global", hub)
+        .hub_id("hub-1")
+        .send_and_wait(quick_polls())
+        .await
+        .unwrap();
+
+    let created = operation.into_outcome().unwrap().unwrap();
+    assert_eq!(
+        created["name"],
+        "projects/demo-project/locations/global/hubs/hub-1"
+    );
+    assert_eq!(created["description"], "made by a test");
+    let requests = fake.requests();
+    // The create (POST with a query parameter and a body), then two polls.
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].method, "POST");
+    assert_eq!(
+        requests[0].path,
+        "/v1/projects/demo-project/locations/global/hubs"
+    );
+    assert_eq!(requests[0].param("hubId"), Some("hub-1"));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&requests[0].body).unwrap(),
+        json!({"description": "made by a test"})
+    );
+    let poll = "/v1/projects/demo-project/locations/global/operations/create-hub-hub-1";
+    assert!(requests[1..]
+        .iter()
+        .all(|r| r.method == "GET" && r.path == poll));
+}
+
+#[tokio::test]
 async fn a_cancelled_operation_comes_back_with_code_1() {
     let fake = start().await;
     let client = builder(&fake).build().unwrap();

@@ -319,6 +319,8 @@ pub struct StructDef {
 /// The fields of a long-running operation model, by Rust name.
 #[derive(Debug, Clone)]
 pub struct OperationImpl {
+    /// The `name` field, by which the operation is polled, when the model has one.
+    pub name_field: Option<String>,
     pub done_field: String,
     pub error_field: String,
     pub error_type: RustType,

@@ -1033,6 +1033,9 @@ fn mark_operations(models: &mut [TypeDef]) {
             continue;
         }
         s.operation = Some(Box::new(OperationImpl {
+            name_field: field("name")
+                .filter(|f| f.ty == RustType::String)
+                .map(|f| f.name.clone()),
             done_field: done.name.clone(),
             error_field: error.name.clone(),
             error_type: error.ty.clone(),

@@ -345,6 +345,15 @@ fn handle(state: &mut State, method: &Method, request: &Recorded, body: &Bytes) 
         && segments[2] == "locations"
         && segments[4] == "operations";
 
+    let is_hubs = segments.len() == 5
+        && segments[0] == "projects"
+        && segments[2] == "locations"
+        && segments[3] == "global"
+        && segments[4] == "hubs";
+    if is_hubs && method == Method::POST && verb.is_none() {
+        return create_hub(state, resource, query, body);
+    }
+
     match (method, is_operation, is_collection, verb) {
         (&Method::GET, true, _, None) => {
             if let Some(response) = unknown_param(query, &[]) {
@@ -406,6 +415,42 @@ fn handle(state: &mut State, method: &Method, request: &Recorded, body: &Bytes) 
             json!([]),
         ),
     }
+}
+
+/// `hubs.create`: starts an operation that finishes on its second poll with the hub.
+fn create_hub(
+    state: &mut State,
+    collection: &str,
+    query: &[(String, String)],
+    body: &Bytes,
+) -> Response {
+    if let Some(response) = unknown_param(query, &["hubId", "requestId"]) {
+        return response;
+    }
+    let Some((_, hub_id)) = query.iter().find(|(k, _)| k == "hubId") else {
+        return google_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_ARGUMENT",
+            "hubId is required",
+            json!([]),
+        );
+    };
+    let Ok(mut hub) = serde_json::from_slice::<Value>(body) else {
+        return google_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_ARGUMENT",
+            "Invalid JSON payload received.",
+            json!([]),
+        );
+    };
+    hub["name"] = json!(format!("{collection}/{hub_id}"));
+    hub["@type"] = json!("type.googleapis.com/google.cloud.networkconnectivity.v1.Hub");
+    let location = collection.trim_end_matches("/hubs");
+    let name = format!("{location}/operations/create-hub-{hub_id}");
+    let operation = json!({"name": name, "done": false, "metadata": {"verb": "create"}});
+    state.operations.insert(name.clone(), operation.clone());
+    state.pending.insert(name, (2, json!({ "response": hub })));
+    json_reply(operation)
 }
 
 /// Counts a `get` of a pending operation, finishing it on its last poll.

@@ -51,6 +51,10 @@ pub enum Error {
         /// The first bytes of the body, for a human to look at.
         excerpt: String,
     },
+    /// A successful reply that breaks the API's contract in a way decoding cannot see (for
+    /// example a long-running operation without a name to poll it by).
+    #[error("unexpected reply: {0}")]
+    UnexpectedReply(String),
     /// The request body could not be encoded as JSON.
     #[error("cannot encode the request body: {0}")]
     Encode(#[source] serde_json::Error),

@@ -5,7 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{cfg_any, docs, ident, type_tokens, Named};
-use crate::model::{Api, Location, Method, Param, PathPart, PollerMethod, Resource, RustType};
+use crate::model::{
+    Api, Location, Method, Param, PathPart, PollerMethod, Resource, RustType, TypeDef,
+};
 
 pub fn resource_files(api: &Api) -> Vec<(String, TokenStream)> {
     let mut files = vec![("src/resources.rs".to_string(), root(api))];
@@ -275,6 +277,7 @@ fn builder(api: &Api, method: &Method, gate: &TokenStream) -> TokenStream {
             setter(&p, quote!(self.standard.#field))
         });
     let send = send_fn(api, method);
+    let wait = send_and_wait_fn(api, method);
     let paging = method.paging.as_ref().map(|paging| {
         let page_type = type_tokens(&RustType::Named(paging.page_type.clone()), Named::Models);
         let token = ident(&paging.page_token_field);
@@ -333,6 +336,7 @@ fn builder(api: &Api, method: &Method, gate: &TokenStream) -> TokenStream {
             #(#setters)*
             #(#standard_setters)*
             #send
+            #wait
         }
 
         #gate
@@ -344,6 +348,55 @@ fn builder(api: &Api, method: &Method, gate: &TokenStream) -> TokenStream {
 
         #paging
     }
+}
+
+/// `send_and_wait` for a method that starts a long-running operation: send, then poll the
+/// operation by name through the client's poller until it is done.
+fn send_and_wait_fn(api: &Api, method: &Method) -> Option<TokenStream> {
+    let poller = api.poller.as_ref()?;
+    match &method.response {
+        Some(RustType::Named(name)) if *name == poller.operation_type => {}
+        _ => return None,
+    }
+    if method.id == poller.id {
+        return None;
+    }
+    let name_field = api.models.iter().find_map(|def| match def {
+        TypeDef::Struct(s) if s.name == poller.operation_type => {
+            s.operation.as_ref()?.name_field.clone()
+        }
+        _ => None,
+    })?;
+    let name_field = ident(&name_field);
+    let operation = type_tokens(
+        &RustType::Named(poller.operation_type.clone()),
+        Named::Models,
+    );
+    // The poller's `get` belongs to its own resource's feature.
+    let gate = cfg_any(poller.feature.as_slice());
+    let doc = docs::own(&format!(
+        "Sends the request, then waits for the long-running operation it starts to finish, \
+         polling `{}` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). \
+         Returns the finished operation; its `into_outcome()` tells success from failure.",
+        poller.id
+    ));
+    Some(quote! {
+        #doc
+        #gate
+        pub async fn send_and_wait(self, policy: crate::PollPolicy) -> crate::Result<#operation> {
+            let client = self.client.clone();
+            let operation = self.send().await?;
+            if operation.is_done() {
+                return Ok(operation);
+            }
+            let name = operation.#name_field.ok_or_else(|| {
+                crate::Error::UnexpectedReply(
+                    "the service started an operation without a name to poll it by".to_string(),
+                )
+            })?;
+            client.wait_for_operation(name).with_policy(policy).await
+        }
+    })
 }
 
 /// A setter that stores `param` in `place`.

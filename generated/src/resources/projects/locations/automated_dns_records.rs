@@ -246,6 +246,24 @@ impl CreateCall {
         };
         self.client.execute(request).await
     }
+    /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
+    #[cfg(feature = "operations")]
+    pub async fn send_and_wait(
+        self,
+        policy: crate::PollPolicy,
+    ) -> crate::Result<crate::models::GoogleLongrunningOperation> {
+        let client = self.client.clone();
+        let operation = self.send().await?;
+        if operation.is_done() {
+            return Ok(operation);
+        }
+        let name = operation.name.ok_or_else(|| {
+            crate::Error::UnexpectedReply(
+                "the service started an operation without a name to poll it by".to_string(),
+            )
+        })?;
+        client.wait_for_operation(name).with_policy(policy).await
+    }
 }
 impl crate::RequestOptionsBuilder for CreateCall {
     fn request_options(&mut self) -> &mut crate::RequestOptions {
@@ -410,6 +428,24 @@ impl DeleteCall {
             options: self.options,
         };
         self.client.execute(request).await
+    }
+    /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
+    #[cfg(feature = "operations")]
+    pub async fn send_and_wait(
+        self,
+        policy: crate::PollPolicy,
+    ) -> crate::Result<crate::models::GoogleLongrunningOperation> {
+        let client = self.client.clone();
+        let operation = self.send().await?;
+        if operation.is_done() {
+            return Ok(operation);
+        }
+        let name = operation.name.ok_or_else(|| {
+            crate::Error::UnexpectedReply(
+                "the service started an operation without a name to poll it by".to_string(),
+            )
+        })?;
+        client.wait_for_operation(name).with_policy(policy).await
     }
 }
 impl crate::RequestOptionsBuilder for DeleteCall {
