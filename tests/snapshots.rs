@@ -90,6 +90,16 @@ fn fixture_recursion() {
 }
 
 #[test]
+fn fixture_media() {
+    snapshot_fixture("media");
+}
+
+#[test]
+fn fixture_wrapper() {
+    snapshot_fixture("wrapper");
+}
+
+#[test]
 fn output_is_deterministic() {
     let doc = workspace().join("discovery/networkconnectivity.v1.json");
     let selection = Selection::default();

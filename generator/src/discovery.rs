@@ -124,8 +124,33 @@ pub struct Method {
     pub scopes: Vec<String>,
     pub supports_media_download: bool,
     pub use_media_download_service: bool,
+    pub supports_media_upload: bool,
+    pub media_upload: Option<MediaUpload>,
     pub api_version: Option<String>,
     pub deprecated: bool,
+}
+
+/// `mediaUpload` of a method: where and what media can be uploaded.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MediaUpload {
+    pub accept: Vec<String>,
+    pub max_size: Option<String>,
+    pub protocols: MediaProtocols,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MediaProtocols {
+    pub simple: Option<MediaProtocol>,
+    pub resumable: Option<MediaProtocol>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MediaProtocol {
+    pub multipart: bool,
+    pub path: String,
 }
 
 /// Reads and parses a discovery document. Errors name the file and, for a document that is JSON

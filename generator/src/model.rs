@@ -141,6 +141,10 @@ pub struct Method {
     pub idempotent: bool,
     /// The method's `apiVersion`, sent as the `X-Goog-Api-Version` header.
     pub api_version: Option<String>,
+    /// Media upload through the document's simple upload protocol, when the method has one.
+    pub media_upload: Option<MediaUpload>,
+    /// Whether the method can return the resource's media (`alt=media`) instead of JSON.
+    pub media_download: bool,
     pub path: Vec<PathPart>,
     /// The path template as the document spells it (`v1/{+name}:cancel`), for docs.
     pub path_template: String,
@@ -159,6 +163,20 @@ pub struct Method {
     /// Names of the standard-parameter setters on this builder, index-aligned with
     /// `Api::standard_params` (a method parameter may have claimed a standard name first).
     pub standard_setters: Vec<String>,
+}
+
+/// How a method uploads media.
+#[derive(Debug)]
+pub struct MediaUpload {
+    /// The upload path, relative to the root URL (`upload/storage/v1/b/{bucket}/o`).
+    pub path: Vec<PathPart>,
+    pub path_template: String,
+    /// Whether metadata (the request body) and media travel together as `multipart/related`.
+    pub multipart: bool,
+    /// Accepted MIME types (`*/*`, `image/png`...), for docs.
+    pub accept: Vec<String>,
+    /// The largest upload, as the document spells it (`5TB`), for docs.
+    pub max_size: Option<String>,
 }
 
 #[derive(Debug)]

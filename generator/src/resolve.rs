@@ -23,6 +23,10 @@ const BUILDER_RESERVED: &[&str] = &[
     "options",
     "send",
     "send_with_response",
+    "send_and_wait",
+    "into_request",
+    "upload",
+    "download",
     "request_options",
     "pages",
     "items",
@@ -537,6 +541,24 @@ fn resolve_method<'d>(
         .collect();
 
     let path = parse_path(&method.path, &required, file, &format!("{pointer}/path"))?;
+    let media_upload = match method
+        .media_upload
+        .as_ref()
+        .and_then(|m| Some((m, m.protocols.simple.as_ref()?)))
+    {
+        Some((media, simple)) => {
+            let template = simple.path.trim_start_matches('/').to_string();
+            let p_pointer = format!("{pointer}/mediaUpload/protocols/simple/path");
+            Some(MediaUpload {
+                path: parse_path(&template, &required, file, &p_pointer)?,
+                path_template: template,
+                multipart: simple.multipart,
+                accept: media.accept.clone(),
+                max_size: media.max_size.clone(),
+            })
+        }
+        None => None,
+    };
     let response = match &method.response {
         Some(schema) => Some(ctx.types.body_type(
             schema,
@@ -560,6 +582,8 @@ fn resolve_method<'d>(
         http_method,
         idempotent: http_method.is_idempotent(),
         api_version: method.api_version.clone().filter(|v| !v.is_empty()),
+        media_upload,
+        media_download: method.supports_media_download,
         path,
         path_template: method.path.clone(),
         description: method.description.clone(),

@@ -219,7 +219,7 @@ fn seeded_operation(name: &str, i: usize) -> Value {
     operation
 }
 
-fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+fn lock<T>(state: &Mutex<T>) -> MutexGuard<'_, T> {
     state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -598,4 +598,102 @@ fn google_error(status: StatusCode, name: &str, message: &str, details: Value) -
         body.to_string(),
     )
         .into_response()
+}
+
+/// One request as a [`Recorder`] received it, raw.
+#[derive(Clone, Debug)]
+pub struct RawRequest {
+    pub method: String,
+    pub path: String,
+    /// Query parameters, decoded, in the order sent.
+    pub query: Vec<(String, String)>,
+    /// Every header, names lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawRequest {
+    /// The value of header `name` (lower-case), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A server on 127.0.0.1 that answers every request with one canned reply and records each
+/// request raw: for checking what the fixture crates put on the wire (uploads, downloads,
+/// wrapped bodies, headers). It stops when dropped.
+pub struct Recorder {
+    addr: SocketAddr,
+    log: Arc<Mutex<Vec<RawRequest>>>,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Recorder {
+    /// Starts a server that answers `status` with `body` of type `content_type`.
+    pub async fn start(status: u16, content_type: &'static str, body: Vec<u8>) -> Recorder {
+        let log: Arc<Mutex<Vec<RawRequest>>> = Arc::default();
+        let app = axum::Router::new().fallback({
+            let log = log.clone();
+            move |method: Method, uri: Uri, headers: HeaderMap, request_body: Bytes| {
+                let log = log.clone();
+                let body = body.clone();
+                async move {
+                    lock(&log).push(RawRequest {
+                        method: method.to_string(),
+                        path: uri.path().to_string(),
+                        query: uri
+                            .query()
+                            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                            .unwrap_or_default(),
+                        headers: headers
+                            .iter()
+                            .map(|(k, v)| {
+                                (
+                                    k.to_string(),
+                                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                                )
+                            })
+                            .collect(),
+                        body: request_body.to_vec(),
+                    });
+                    (
+                        StatusCode::from_u16(status).expect("a valid status"),
+                        [("content-type", content_type)],
+                        body,
+                    )
+                }
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("recorder");
+        });
+        Recorder {
+            addr,
+            log,
+            _shutdown: shutdown,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT/` followed by `service_path`.
+    pub fn base_url(&self, service_path: &str) -> String {
+        format!("http://{}/{service_path}", self.addr)
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<RawRequest> {
+        lock(&self.log).clone()
+    }
 }

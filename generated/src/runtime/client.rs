@@ -24,6 +24,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// The base URL without the service path: where upload paths start.
+    root_url: String,
     auth: Option<Arc<dyn TokenSource>>,
     api_key: Option<String>,
     user_agent: String,
@@ -72,7 +74,54 @@ pub(crate) struct ApiRequest {
     pub api_version: Option<&'static str>,
     /// Whether bodies travel wrapped as `{"data": ...}` (the document's `dataWrapper`).
     pub data_wrapper: bool,
+    /// Media to upload; `path` is then relative to the root URL.
+    pub upload: Option<Upload>,
     pub options: RequestOptions,
+}
+
+/// Media sent with a call: alone (`uploadType=media`), or after the call's JSON body as
+/// `multipart/related` (`uploadType=multipart`).
+pub(crate) struct Upload {
+    pub data: Vec<u8>,
+    pub mime_type: String,
+    /// The JSON metadata to send with the media.
+    pub metadata: Option<Vec<u8>>,
+}
+
+impl Upload {
+    /// The `Content-Type` and the body of the request.
+    fn encode(&self) -> (String, Vec<u8>) {
+        let Some(metadata) = &self.metadata else {
+            return (self.mime_type.clone(), self.data.clone());
+        };
+        // A boundary that occurs in neither part.
+        let boundary = loop {
+            let candidate: String = std::iter::repeat_with(fastrand::alphanumeric)
+                .take(32)
+                .collect();
+            let bytes = candidate.as_bytes();
+            let occurs = |part: &[u8]| part.windows(bytes.len()).any(|w| w == bytes);
+            if !occurs(metadata) && !occurs(&self.data) {
+                break candidate;
+            }
+        };
+        let mut body = Vec::with_capacity(metadata.len() + self.data.len() + 256);
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(metadata);
+        body.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\nContent-Type: {}\r\n\r\n",
+                self.mime_type
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(&self.data);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        (format!("multipart/related; boundary={boundary}"), body)
+    }
 }
 
 /// A body wrapped as `{"data": ...}`, for APIs with the `dataWrapper` feature.
@@ -105,10 +154,30 @@ impl Client {
         &self,
         request: ApiRequest,
     ) -> Result<Response<T>> {
+        let reply = self.run(&request).await?;
+        match request.data_wrapper {
+            true => Ok(decode::<DataWrapper<T>>(reply)?.map(|w| w.data)),
+            false => decode(reply),
+        }
+    }
+
+    /// Sends a call that returns media (`alt=media`) and returns its bytes as received.
+    pub(crate) async fn download(&self, request: ApiRequest) -> Result<Response<Vec<u8>>> {
+        let reply = self.run(&request).await?;
+        Ok(Response::new(
+            reply.status.as_u16(),
+            reply.headers,
+            reply.body,
+        ))
+    }
+
+    /// Sends a call, retrying transient failures as its options allow, until a successful
+    /// reply has been read whole.
+    async fn run(&self, request: &ApiRequest) -> Result<Reply> {
         let options = request.options.or(&self.inner.defaults);
         let policy = options.retry.clone().unwrap_or_default();
         let idempotent = options.idempotent.unwrap_or(request.idempotent);
-        let url = self.url(&request)?;
+        let url = self.url(request)?;
         let started = Instant::now();
         let deadline = options.timeout.map(|timeout| started + timeout);
         let mut attempt = 0;
@@ -130,13 +199,10 @@ impl Client {
                 attempt,
                 "sending request"
             );
-            let error = match self.attempt(&request, url.clone(), &options, limit).await {
+            let error = match self.attempt(request, url.clone(), &options, limit).await {
                 Ok(reply) if reply.status.is_success() => {
                     tracing::debug!(status = reply.status.as_u16(), attempt, "reply");
-                    return match request.data_wrapper {
-                        true => Ok(decode::<DataWrapper<T>>(reply)?.map(|w| w.data)),
-                        false => decode(reply),
-                    };
+                    return Ok(reply);
                 }
                 Ok(reply) => Error::service(reply.status.as_u16(), reply.headers, &reply.body),
                 Err(Error::Timeout { .. }) => Error::timeout(started.elapsed(), attempt),
@@ -169,20 +235,35 @@ impl Client {
     }
 
     fn url(&self, request: &ApiRequest) -> Result<reqwest::Url> {
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.inner.base_url, request.path))
-            .map_err(|e| Error::InvalidRequest {
+        // Uploads go to their own path under the root URL (`upload/...`), not the base URL.
+        let prefix = match request.upload {
+            Some(_) => &self.inner.root_url,
+            None => &self.inner.base_url,
+        };
+        let mut url = reqwest::Url::parse(&format!("{prefix}{}", request.path)).map_err(|e| {
+            Error::InvalidRequest {
                 parameter: "path",
                 reason: format!("cannot form a URL from the base URL and the path: {e}"),
-            })?;
+            }
+        })?;
         let key = match &self.inner.api_key {
             Some(key) if !request.query.iter().any(|(name, _)| *name == "key") => {
                 Some(("key", key.as_str()))
             }
             _ => None,
         };
-        if !request.query.is_empty() || key.is_some() {
+        let upload_type = request.upload.as_ref().map(|upload| {
+            let kind = if upload.metadata.is_some() {
+                "multipart"
+            } else {
+                "media"
+            };
+            ("uploadType", kind)
+        });
+        if !request.query.is_empty() || key.is_some() || upload_type.is_some() {
             url.query_pairs_mut()
                 .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())))
+                .extend_pairs(upload_type)
                 .extend_pairs(key);
         }
         Ok(url)
@@ -216,17 +297,24 @@ impl Client {
             let token = auth.token().await?;
             builder = builder.bearer_auth(token);
         }
-        builder = match &request.body {
-            Some(body) => builder
+        builder = match (&request.upload, &request.body) {
+            (Some(upload), _) => {
+                let (content_type, body) = upload.encode();
+                builder
+                    .header(reqwest::header::CONTENT_TYPE, content_type)
+                    .body(body)
+            }
+            (None, Some(body)) => builder
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.clone()),
             // Google front ends answer 411 to a POST without a length.
-            None if request.method != reqwest::Method::GET
-                && request.method != reqwest::Method::DELETE =>
+            (None, None)
+                if request.method != reqwest::Method::GET
+                    && request.method != reqwest::Method::DELETE =>
             {
                 builder.header(reqwest::header::CONTENT_LENGTH, "0")
             }
-            None => builder,
+            (None, None) => builder,
         };
         let response = builder.send().await.map_err(Error::transport)?;
         let status = response.status();
@@ -362,10 +450,16 @@ impl ClientBuilder {
         };
         let mut defaults = self.defaults;
         defaults.attempt_timeout = defaults.attempt_timeout.or(Some(DEFAULT_ATTEMPT_TIMEOUT));
+        let base_url = self.base_url.unwrap_or_else(|| crate::BASE_URL.to_string());
+        let root_url = match base_url.strip_suffix(crate::SERVICE_PATH) {
+            Some(root) if !crate::SERVICE_PATH.is_empty() => root.to_string(),
+            _ => base_url.clone(),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                base_url: self.base_url.unwrap_or_else(|| crate::BASE_URL.to_string()),
+                root_url,
+                base_url,
                 auth: self.auth,
                 api_key: self.api_key,
                 user_agent: self.user_agent.unwrap_or_else(|| {

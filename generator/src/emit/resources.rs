@@ -437,10 +437,9 @@ fn setter(param: &Param, place: TokenStream) -> TokenStream {
     }
 }
 
-fn send_fn(api: &Api, method: &Method) -> TokenStream {
-    let parts: Vec<TokenStream> = method
-        .path
-        .iter()
+/// `Part`s that expand `path` with the builder's fields.
+fn path_parts(method: &Method, path: &[PathPart]) -> Vec<TokenStream> {
+    path.iter()
         .map(|part| match part {
             PathPart::Literal(text) => quote!(Part::Literal(#text)),
             PathPart::Variable {
@@ -470,7 +469,11 @@ fn send_fn(api: &Api, method: &Method) -> TokenStream {
                 quote!(Part::#kind { name: #wire, value: #value, pattern: #pattern })
             }
         })
-        .collect();
+        .collect()
+}
+
+fn send_fn(api: &Api, method: &Method) -> TokenStream {
+    let parts = path_parts(method, &method.path);
     let query_params = method
         .required
         .iter()
@@ -517,16 +520,17 @@ fn send_fn(api: &Api, method: &Method) -> TokenStream {
     let (output, call) = match &method.response {
         Some(response) => {
             let ty = type_tokens(response, Named::Models);
-            (ty, quote!(self.client.execute(request).await))
+            (ty, quote!(client.execute(request).await))
         }
         None => (
             quote!(()),
             quote! {
-                let response = self.client.execute::<serde::de::IgnoredAny>(request).await?;
+                let response = client.execute::<serde::de::IgnoredAny>(request).await?;
                 Ok(response.map(|_| ()))
             },
         ),
     };
+    let media = media_fns(method, &output);
     quote! {
         /// Sends the request and returns the service's reply.
         pub async fn send(self) -> crate::Result<#output> {
@@ -535,6 +539,15 @@ fn send_fn(api: &Api, method: &Method) -> TokenStream {
 
         /// Sends the request and returns the reply with its HTTP status and headers.
         pub async fn send_with_response(self) -> crate::Result<crate::Response<#output>> {
+            let (client, request) = self.into_request()?;
+            #call
+        }
+
+        #media
+
+        /// The request as it goes on the wire; refuses invalid path values before anything
+        /// is sent.
+        fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
             let parts = [#(#parts),*];
             let path = expand(&parts)?;
             let mut query = Vec::new();
@@ -549,9 +562,80 @@ fn send_fn(api: &Api, method: &Method) -> TokenStream {
                 idempotent: #idempotent,
                 api_version: #api_version,
                 data_wrapper: #data_wrapper,
+                upload: None,
                 options: self.options,
             };
-            #call
+            Ok((self.client, request))
         }
     }
+}
+
+/// `upload` for methods with media upload, `download` for methods with media download.
+fn media_fns(method: &Method, output: &TokenStream) -> TokenStream {
+    let upload = method.media_upload.as_ref().map(|media| {
+        let parts = path_parts(method, &media.path);
+        let together = media.multipart && method.request.is_some();
+        let mut notes = vec![format!(
+            "`{} {}`{}.",
+            method.http_method.as_str(),
+            media.path_template,
+            if together {
+                ", the request body and the media together as `multipart/related`"
+            } else {
+                ""
+            }
+        )];
+        if !media.accept.is_empty() {
+            let accept: Vec<String> = media.accept.iter().map(|a| format!("`{a}`")).collect();
+            notes.push(format!("Accepted media types: {}.", accept.join(", ")));
+        }
+        if let Some(max) = &media.max_size {
+            notes.push(format!("Largest upload: {max}."));
+        }
+        let doc = docs::outer_with_notes(
+            Some(
+                "Sends the request with `data` as its media, of type `mime_type` (such as \
+                 `image/png`), through the upload endpoint.",
+            ),
+            &notes,
+        );
+        let metadata = if together {
+            quote!(request.body.take())
+        } else {
+            quote!(None)
+        };
+        quote! {
+            #doc
+            pub async fn upload(
+                self,
+                data: impl Into<Vec<u8>>,
+                mime_type: impl Into<String>,
+            ) -> crate::Result<#output> {
+                let upload_parts = [#(#parts),*];
+                let upload_path = expand(&upload_parts)?;
+                let (client, mut request) = self.into_request()?;
+                request.path = upload_path;
+                request.upload = Some(crate::runtime::client::Upload {
+                    data: data.into(),
+                    mime_type: mime_type.into(),
+                    metadata: #metadata,
+                });
+                client.execute(request).await.map(crate::Response::into_body)
+            }
+        }
+    });
+    let download = method.media_download.then(|| {
+        quote! {
+            /// Sends the request for the resource's media (`alt=media`) instead of its JSON
+            /// description, and returns the media's bytes with the reply's status and headers
+            /// (`Content-Type` says what they are).
+            pub async fn download(self) -> crate::Result<crate::Response<Vec<u8>>> {
+                let (client, mut request) = self.into_request()?;
+                request.query.retain(|(name, _)| *name != "alt");
+                request.query.push(("alt", "media".to_string()));
+                client.download(request).await
+            }
+        }
+    });
+    quote!(#upload #download)
 }

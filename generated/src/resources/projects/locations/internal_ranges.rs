@@ -272,6 +272,12 @@ impl CreateCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -299,9 +305,10 @@ impl CreateCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -434,6 +441,12 @@ impl DeleteCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -457,9 +470,10 @@ impl DeleteCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -584,6 +598,12 @@ impl GetCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::InternalRange>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -604,9 +624,10 @@ impl GetCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for GetCall {
@@ -719,6 +740,12 @@ impl GetIamPolicyCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Policy>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -743,9 +770,10 @@ impl GetIamPolicyCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for GetIamPolicyCall {
@@ -884,6 +912,12 @@ impl ListCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::ListInternalRangesResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -917,9 +951,10 @@ impl ListCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for ListCall {
@@ -1063,6 +1098,12 @@ impl PatchCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -1089,9 +1130,10 @@ impl PatchCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -1215,6 +1257,12 @@ impl SetIamPolicyCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Policy>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -1236,9 +1284,10 @@ impl SetIamPolicyCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for SetIamPolicyCall {
@@ -1346,6 +1395,12 @@ impl TestIamPermissionsCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::TestIamPermissionsResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -1367,9 +1422,10 @@ impl TestIamPermissionsCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for TestIamPermissionsCall {

@@ -177,6 +177,12 @@ impl CancelCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Empty>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -198,9 +204,10 @@ impl CancelCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for CancelCall {
@@ -305,6 +312,12 @@ impl DeleteCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Empty>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -325,9 +338,10 @@ impl DeleteCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for DeleteCall {
@@ -434,6 +448,12 @@ impl GetCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -454,9 +474,10 @@ impl GetCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for GetCall {
@@ -598,6 +619,12 @@ impl ListCall {
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningListOperationsResponse>>
     {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -631,9 +658,10 @@ impl ListCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for ListCall {

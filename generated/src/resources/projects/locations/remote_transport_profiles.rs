@@ -143,6 +143,12 @@ impl GetCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::RemoteTransportProfile>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -163,9 +169,10 @@ impl GetCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for GetCall {
@@ -304,6 +311,12 @@ impl ListCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::ListRemoteTransportProfilesResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -337,9 +350,10 @@ impl ListCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for ListCall {

@@ -88,6 +88,12 @@ impl ListCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::ListWidgetsResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -115,9 +121,10 @@ impl ListCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for ListCall {
@@ -184,6 +191,12 @@ impl ListNamesCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::ListNamesResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Simple {
@@ -209,9 +222,10 @@ impl ListNamesCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for ListNamesCall {

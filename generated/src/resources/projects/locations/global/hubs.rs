@@ -409,6 +409,12 @@ impl AcceptSpokeCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -430,9 +436,10 @@ impl AcceptSpokeCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -561,6 +568,12 @@ impl AcceptSpokeUpdateCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -582,9 +595,10 @@ impl AcceptSpokeUpdateCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -729,6 +743,12 @@ impl CreateCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -756,9 +776,10 @@ impl CreateCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -894,6 +915,12 @@ impl DeleteCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -917,9 +944,10 @@ impl DeleteCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -1045,6 +1073,12 @@ impl GetCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Hub>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -1065,9 +1099,10 @@ impl GetCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 #[cfg(feature = "hubs")]
@@ -1183,6 +1218,12 @@ impl GetIamPolicyCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Policy>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -1207,9 +1248,10 @@ impl GetIamPolicyCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 #[cfg(feature = "hubs")]
@@ -1351,6 +1393,12 @@ impl ListCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::ListHubsResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -1384,9 +1432,10 @@ impl ListCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 #[cfg(feature = "hubs")]
@@ -1566,6 +1615,12 @@ impl ListSpokesCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::ListHubSpokesResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -1605,9 +1660,10 @@ impl ListSpokesCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 #[cfg(feature = "hubs")]
@@ -1756,6 +1812,12 @@ impl PatchCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -1782,9 +1844,10 @@ impl PatchCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -1952,6 +2015,12 @@ impl QueryStatusCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::QueryHubStatusResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -1988,9 +2057,10 @@ impl QueryStatusCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 #[cfg(feature = "hubs")]
@@ -2123,6 +2193,12 @@ impl RejectSpokeCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -2144,9 +2220,10 @@ impl RejectSpokeCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -2275,6 +2352,12 @@ impl RejectSpokeUpdateCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -2296,9 +2379,10 @@ impl RejectSpokeUpdateCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -2425,6 +2509,12 @@ impl SetIamPolicyCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Policy>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -2446,9 +2536,10 @@ impl SetIamPolicyCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 #[cfg(feature = "hubs")]
@@ -2559,6 +2650,12 @@ impl TestIamPermissionsCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::TestIamPermissionsResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -2580,9 +2677,10 @@ impl TestIamPermissionsCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 #[cfg(feature = "hubs")]

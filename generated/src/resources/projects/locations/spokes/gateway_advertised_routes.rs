@@ -220,6 +220,12 @@ impl CreateCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -247,9 +253,10 @@ impl CreateCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -382,6 +389,12 @@ impl DeleteCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -407,9 +420,10 @@ impl DeleteCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -534,6 +548,12 @@ impl GetCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GatewayAdvertisedRoute>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -556,9 +576,10 @@ impl GetCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for GetCall {
@@ -697,6 +718,12 @@ impl ListCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::ListGatewayAdvertisedRoutesResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -730,9 +757,10 @@ impl ListCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for ListCall {
@@ -876,6 +904,12 @@ impl PatchCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -904,9 +938,10 @@ impl PatchCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]

@@ -215,6 +215,12 @@ impl GetCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Group>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -235,9 +241,10 @@ impl GetCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for GetCall {
@@ -350,6 +357,12 @@ impl GetIamPolicyCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Policy>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -374,9 +387,10 @@ impl GetIamPolicyCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for GetIamPolicyCall {
@@ -515,6 +529,12 @@ impl ListCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::ListGroupsResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -548,9 +568,10 @@ impl ListCall {
             idempotent: true,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for ListCall {
@@ -694,6 +715,12 @@ impl PatchCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::GoogleLongrunningOperation>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -720,9 +747,10 @@ impl PatchCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
     /// Sends the request, then waits for the long-running operation it starts to finish, polling `networkconnectivity.projects.locations.operations.get` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). Returns the finished operation; its `into_outcome()` tells success from failure.
     #[cfg(feature = "operations")]
@@ -846,6 +874,12 @@ impl SetIamPolicyCall {
     }
     /// Sends the request and returns the reply with its HTTP status and headers.
     pub async fn send_with_response(self) -> crate::Result<crate::Response<crate::models::Policy>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -867,9 +901,10 @@ impl SetIamPolicyCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for SetIamPolicyCall {
@@ -977,6 +1012,12 @@ impl TestIamPermissionsCall {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::models::TestIamPermissionsResponse>> {
+        let (client, request) = self.into_request()?;
+        client.execute(request).await
+    }
+    /// The request as it goes on the wire; refuses invalid path values before anything
+    /// is sent.
+    fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [
             Part::Literal("v1/"),
             Part::Reserved {
@@ -998,9 +1039,10 @@ impl TestIamPermissionsCall {
             idempotent: false,
             api_version: None,
             data_wrapper: false,
+            upload: None,
             options: self.options,
         };
-        self.client.execute(request).await
+        Ok((self.client, request))
     }
 }
 impl crate::RequestOptionsBuilder for TestIamPermissionsCall {

@@ -1,0 +1,175 @@
+//! What the crates generated from the `media` and `wrapper` fixtures put on the wire, over real
+//! HTTP against a recording server on 127.0.0.1: media uploads (simple and multipart) and
+//! downloads, `dataWrapper` bodies, the per-method `X-Goog-Api-Version`, methods of the API
+//! itself and inline request schemas.
+
+use discogen_tests::Recorder;
+use serde_json::{json, Value};
+
+const FILE_JSON: &str = r#"{"name": "cat.png", "size": "5", "contentType": "image/png"}"#;
+
+fn media_client(recorder: &Recorder) -> media_v1::Client {
+    media_v1::Client::builder()
+        .base_url(recorder.base_url(media_v1::SERVICE_PATH))
+        .bearer_token("token")
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_multipart_upload_sends_metadata_then_media_to_the_upload_path() {
+    let recorder = Recorder::start(200, "application/json", FILE_JSON.into()).await;
+    let client = media_client(&recorder);
+    let metadata = media_v1::models::File {
+        name: Some("cat.png".to_string()),
+        ..Default::default()
+    };
+    let media = b"\x89PNG\r\n--not-a-boundary\x00\xff".to_vec();
+
+    let file = client
+        .files()
+        .insert("photos", metadata)
+        .name("cat.png")
+        .upload(media.clone(), "image/png")
+        .await
+        .unwrap();
+
+    assert_eq!(file.size, Some(5));
+    let request = &recorder.requests()[0];
+    assert_eq!(request.method, "POST");
+    // Under the root URL, not the service path.
+    assert_eq!(request.path, "/upload/media/v1/b/photos/files");
+    assert_eq!(
+        request.query,
+        vec![
+            ("name".to_string(), "cat.png".to_string()),
+            ("uploadType".to_string(), "multipart".to_string())
+        ]
+    );
+    let content_type = request.header("content-type").unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/related; boundary=")
+        .unwrap();
+    let mut expected = format!(
+        "--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Type: image/png\r\n\r\n",
+        json!({"name": "cat.png"})
+    )
+    .into_bytes();
+    expected.extend_from_slice(&media);
+    expected.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    assert_eq!(request.body, expected);
+}
+
+#[tokio::test]
+async fn a_simple_upload_sends_the_media_alone() {
+    let recorder = Recorder::start(200, "application/json", FILE_JSON.into()).await;
+    let client = media_client(&recorder);
+
+    client
+        .files()
+        .replace("photos", "cat.png")
+        .upload(b"pixels".to_vec(), "image/png")
+        .await
+        .unwrap();
+
+    let request = &recorder.requests()[0];
+    assert_eq!(request.method, "PUT");
+    assert_eq!(request.path, "/upload/media/v1/b/photos/files/cat.png");
+    assert_eq!(
+        request.query,
+        vec![("uploadType".to_string(), "media".to_string())]
+    );
+    assert_eq!(request.header("content-type"), Some("image/png"));
+    assert_eq!(request.body, b"pixels");
+}
+
+#[tokio::test]
+async fn a_download_asks_for_alt_media_and_returns_the_bytes() {
+    let bytes = vec![0u8, 159, 146, 150, 255];
+    let recorder = Recorder::start(200, "application/octet-stream", bytes.clone()).await;
+    let client = media_client(&recorder);
+
+    let response = client
+        .files()
+        .get("photos", "cat.png")
+        .download()
+        .await
+        .unwrap();
+
+    assert_eq!(response.body(), &bytes);
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/octet-stream")
+    );
+    let request = &recorder.requests()[0];
+    assert_eq!(request.path, "/media/v1/b/photos/files/cat.png");
+    assert_eq!(
+        request.query,
+        vec![("alt".to_string(), "media".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn the_same_method_without_media_is_plain_json() {
+    let recorder = Recorder::start(200, "application/json", FILE_JSON.into()).await;
+    let client = media_client(&recorder);
+
+    let file = client
+        .files()
+        .get("photos", "cat.png")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(file.content_type.as_deref(), Some("image/png"));
+    assert!(recorder.requests()[0].query.is_empty());
+}
+
+#[tokio::test]
+async fn data_wrapper_bodies_and_the_api_version_header() {
+    let reply = json!({"data": {"text": "hallo", "source": "en"}}).to_string();
+    let recorder = Recorder::start(200, "application/json", reply.into()).await;
+    let client = wrapper_v1::Client::builder()
+        .base_url(recorder.base_url(""))
+        .api_key("key")
+        .build()
+        .unwrap();
+    let text = wrapper_v1::models::Translation {
+        text: Some("hello".to_string()),
+        ..Default::default()
+    };
+
+    // A method of the API itself: a function of the client.
+    let translated = client.translate("de", text).send().await.unwrap();
+
+    assert_eq!(translated.text.as_deref(), Some("hallo"));
+    let request = &recorder.requests()[0];
+    assert_eq!(request.path, "/v1/translate");
+    let body: Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body, json!({"data": {"text": "hello"}}));
+    assert_eq!(request.header("x-goog-api-version"), Some("2026-11-01"));
+}
+
+#[tokio::test]
+async fn an_inline_request_schema_is_a_struct_of_its_own() {
+    let reply = json!({"data": {"accepted": 3}}).to_string();
+    let recorder = Recorder::start(200, "application/json", reply.into()).await;
+    let client = wrapper_v1::Client::builder()
+        .base_url(recorder.base_url(""))
+        .build()
+        .unwrap();
+    let event = wrapper_v1::models::EventsRecordRequest {
+        kind: Some("click".to_string()),
+        count: Some(3),
+        ..Default::default()
+    };
+
+    let reply = client.events().record(event).send().await.unwrap();
+
+    assert_eq!(reply["accepted"], 3);
+    let request = &recorder.requests()[0];
+    assert_eq!(request.header("x-goog-api-version"), None);
+    let body: Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body, json!({"data": {"kind": "click", "count": 3}}));
+}
