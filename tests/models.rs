@@ -47,6 +47,47 @@ fn int64_refuses_what_is_not_an_integer() {
 }
 
 #[test]
+fn floats_carry_nan_and_infinities_as_strings() {
+    use int64_v1::models::Counters;
+    let read: Counters = serde_json::from_value(json!({
+        "ratio": "NaN",
+        "weight": "-Infinity",
+        "samples": [1.5, "Infinity", 2, "0.25"]
+    }))
+    .unwrap();
+    assert!(read.ratio.unwrap().is_nan());
+    assert_eq!(read.weight, Some(f32::NEG_INFINITY));
+    assert_eq!(read.samples, Some(vec![1.5, f64::INFINITY, 2.0, 0.25]));
+
+    let written = serde_json::to_value(&read).unwrap();
+    assert_eq!(written["ratio"], json!("NaN"));
+    assert_eq!(written["weight"], json!("-Infinity"));
+    assert_eq!(written["samples"], json!([1.5, "Infinity", 2.0, 0.25]));
+    assert!(serde_json::from_value::<Counters>(json!({"ratio": "lots"})).is_err());
+}
+
+#[test]
+fn bytes_are_base64_in_either_alphabet() {
+    use int64_v1::models::Counters;
+    let bytes = vec![0xfb, 0xff, 0x00, 0x3e];
+    // Standard alphabet with padding, URL-safe without: both read.
+    for text in ["+/8APg==", "-_8APg", "+/8APg"] {
+        let read: Counters = serde_json::from_value(json!({ "digest": text })).unwrap();
+        assert_eq!(read.digest.as_ref(), Some(&bytes), "{text}");
+    }
+    let written = serde_json::to_value(Counters {
+        digest: Some(bytes),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(written["digest"], json!("+/8APg=="));
+    let error = serde_json::from_value::<Counters>(json!({"digest": "not base64!"}))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("invalid base64"), "{error}");
+}
+
+#[test]
 fn unknown_members_survive_a_round_trip() {
     use maps_v1::models::Bag;
     let input = json!({

@@ -386,6 +386,8 @@ pub struct AutomatedDnsCreationSpec {
     #[serde(rename = "hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Optional. The Time To Live for the DNS record, in seconds. If not provided, a default of 30 seconds will be used.
+    ///
+    /// Format: a duration in seconds with an `s` suffix, such as `3.5s`.
     #[serde(rename = "ttl", default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
@@ -407,6 +409,8 @@ pub struct AutomatedDnsRecord {
     )]
     pub consumer_network: Option<String>,
     /// Output only. The timestamp of when the record was created.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -499,6 +503,8 @@ pub struct AutomatedDnsRecord {
     )]
     pub state_details: Option<String>,
     /// Output only. The timestamp of when the record was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -1014,6 +1020,8 @@ pub struct Config {
     #[serde(rename = "rrdatas", default, skip_serializing_if = "Option::is_none")]
     pub rrdatas: Option<Vec<String>>,
     /// Required. Number of seconds that this DNS record can be cached by resolvers.
+    ///
+    /// Format: a duration in seconds with an `s` suffix, such as `3.5s`.
     #[serde(rename = "ttl", default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
@@ -1554,6 +1562,8 @@ impl<'de> serde::Deserialize<'de> for ConsumerPscConnectionState {
 pub struct Destination {
     /// Output only. Time when the `Destination` resource was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -1599,6 +1609,8 @@ pub struct Destination {
     pub uid: Option<String>,
     /// Output only. Time when the `Destination` resource was updated.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "updateTime",
@@ -1634,6 +1646,8 @@ pub struct DestinationEndpoint {
     #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<DestinationEndpointState>,
     /// Output only. Time when the `DestinationEndpoint` resource was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -2028,6 +2042,8 @@ pub struct Gateway {
 pub struct GatewayAdvertisedRoute {
     /// Output only. The time the gateway advertised route was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -2068,6 +2084,8 @@ pub struct GatewayAdvertisedRoute {
     #[serde(rename = "uniqueId", default, skip_serializing_if = "Option::is_none")]
     pub unique_id: Option<String>,
     /// Output only. The time the gateway advertised route was last updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -2520,6 +2538,8 @@ pub struct Group {
     pub auto_accept: Option<AutoAccept>,
     /// Output only. The time the group was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -2560,6 +2580,8 @@ pub struct Group {
     #[serde(rename = "uid", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Output only. The time the group was last updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -2685,6 +2707,8 @@ impl<'de> serde::Deserialize<'de> for GroupState {
 pub struct Hub {
     /// Output only. The time the hub was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -2767,6 +2791,8 @@ pub struct Hub {
     #[serde(rename = "uniqueId", default, skip_serializing_if = "Option::is_none")]
     pub unique_id: Option<String>,
     /// Output only. The time the hub was last updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -3061,6 +3087,8 @@ pub struct InternalRange {
     pub allocation_options: Option<AllocationOptions>,
     /// Output only. Time when the internal range was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -3137,6 +3165,8 @@ pub struct InternalRange {
     )]
     pub target_cidr_range: Option<Vec<String>>,
     /// Output only. Time when the internal range was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -4924,6 +4954,8 @@ pub struct Migration {
 pub struct MulticloudDataTransferConfig {
     /// Output only. Time when the `MulticloudDataTransferConfig` resource was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -4974,6 +5006,8 @@ pub struct MulticloudDataTransferConfig {
     #[serde(rename = "uid", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Output only. Time when the `MulticloudDataTransferConfig` resource was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -5150,8 +5184,13 @@ pub struct Policy {
     #[serde(rename = "bindings", default, skip_serializing_if = "Option::is_none")]
     pub bindings: Option<Vec<Binding>>,
     /// `etag` is used for optimistic concurrency control as a way to help prevent simultaneous updates of a policy from overwriting each other. It is strongly suggested that systems make use of the `etag` in the read-modify-write cycle to perform policy updates in order to avoid race conditions: An `etag` is returned in the response to `getIamPolicy`, and systems are expected to put that etag in the request to `setIamPolicy` to ensure that their change will be applied to the same version of the policy. **Important:** If you use IAM Conditions, you must include the `etag` field whenever you call `setIamPolicy`. If you omit this field, then IAM allows you to overwrite a version `3` policy with a version `1` policy, and all of the conditions in the version `3` policy are lost.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
-    pub etag: Option<String>,
+    #[serde(
+        rename = "etag",
+        default,
+        with = "crate::runtime::wire",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub etag: Option<Vec<u8>>,
     /// Specifies the format of the policy. Valid values are `0`, `1`, and `3`. Requests that specify an invalid value are rejected. Any operation that affects conditional role bindings must specify version `3`. This requirement applies to the following operations: * Getting a policy that includes a conditional role binding * Adding a conditional role binding to a policy * Changing a conditional role binding in a policy * Removing any role binding, with or without a condition, from a policy that includes conditions **Important:** If you use IAM Conditions, you must include the `etag` field whenever you call `setIamPolicy`. If you omit this field, then IAM allows you to overwrite a version `3` policy with a version `1` policy, and all of the conditions in the version `3` policy are lost. If a policy does not include any conditions, operations on that policy may specify any valid version or leave the field unset. To learn which resources support conditions in their IAM policies, see the [IAM documentation](https://cloud.google.com/iam/help/conditions/resource-policies).
     #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
@@ -5167,6 +5206,8 @@ pub struct Policy {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PolicyBasedRoute {
     /// Output only. Time when the policy-based route was created.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -5229,6 +5270,8 @@ pub struct PolicyBasedRoute {
     #[serde(rename = "selfLink", default, skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
     /// Output only. Time when the policy-based route was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -5361,6 +5404,8 @@ pub struct PscAuthorizationPolicy {
     pub authorized_client_resources: Option<Vec<String>>,
     /// Output only. The time when the PscAuthorizationPolicy was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -5397,6 +5442,8 @@ pub struct PscAuthorizationPolicy {
     #[serde(rename = "uid", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Output only. The time when the PscAuthorizationPolicy was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -6105,6 +6152,8 @@ pub struct RegionalEndpoint {
     pub address: Option<String>,
     /// Output only. Time when the RegionalEndpoint was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -6161,6 +6210,8 @@ pub struct RegionalEndpoint {
     )]
     pub target_google_api: Option<String>,
     /// Output only. Time when the RegionalEndpoint was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -6699,6 +6750,8 @@ impl<'de> serde::Deserialize<'de> for RemoteTransportProfileSupportedBandwidthsI
 pub struct Route {
     /// Output only. The time the route was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -6795,6 +6848,8 @@ pub struct Route {
     #[serde(rename = "uid", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Output only. The time the route was last updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -6918,6 +6973,8 @@ impl<'de> serde::Deserialize<'de> for RouteState {
 pub struct RouteTable {
     /// Output only. The time the route table was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -6949,6 +7006,8 @@ pub struct RouteTable {
     #[serde(rename = "uid", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Output only. The time the route table was last updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -7192,6 +7251,8 @@ pub struct RoutingVpc {
 pub struct ServiceClass {
     /// Output only. Time when the ServiceClass was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -7226,6 +7287,8 @@ pub struct ServiceClass {
     pub service_class: Option<String>,
     /// Output only. Time when the ServiceClass was updated.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "updateTime",
@@ -7254,6 +7317,8 @@ pub struct ServiceConfig {
     )]
     pub eligibility_criteria: Option<ServiceConfigEligibilityCriteria>,
     /// Output only. The end time for eligibility criteria support. If not specified, no planned end time is set.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -7375,6 +7440,8 @@ pub struct ServiceConnectionMap {
     pub consumer_psc_connections: Option<Vec<ConsumerPscConnection>>,
     /// Output only. Time when the ServiceConnectionMap was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -7434,6 +7501,8 @@ pub struct ServiceConnectionMap {
     #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Output only. Time when the ServiceConnectionMap was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -7524,6 +7593,8 @@ pub struct ServiceConnectionPolicy {
     pub auto_created_subnet_info: Option<AutoCreatedSubnetworkInfo>,
     /// Output only. Time when the ServiceConnectionPolicy was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -7579,6 +7650,8 @@ pub struct ServiceConnectionPolicy {
     )]
     pub service_class: Option<String>,
     /// Output only. Time when the ServiceConnectionPolicy was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -7660,6 +7733,8 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionPolicyInfrastructure {
 pub struct ServiceConnectionToken {
     /// Output only. Time when the ServiceConnectionToken was created.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -7678,6 +7753,8 @@ pub struct ServiceConnectionToken {
     #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// Output only. The time to which this token is valid.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -7701,6 +7778,8 @@ pub struct ServiceConnectionToken {
     #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Output only. Time when the ServiceConnectionToken was updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -7730,6 +7809,8 @@ pub struct SetIamPolicyRequest {
     #[serde(rename = "policy", default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
     /// OPTIONAL: A FieldMask specifying which fields of the policy to modify. Only the fields in the mask will be modified. If no mask is provided, the following default mask is used: `paths: "bindings, etag"`
+    ///
+    /// Format: a field mask, comma-separated field paths such as `name,labels`.
     #[serde(
         rename = "updateMask",
         default,
@@ -7748,6 +7829,8 @@ pub struct SetIamPolicyRequest {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spoke {
     /// Output only. The time the spoke was created.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -7846,6 +7929,8 @@ pub struct Spoke {
     #[serde(rename = "uniqueId", default, skip_serializing_if = "Option::is_none")]
     pub unique_id: Option<String>,
     /// Output only. The time the spoke was last updated.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
@@ -8459,6 +8544,8 @@ impl<'de> serde::Deserialize<'de> for SpokeTypeCountSpokeType {
 pub struct StateMetadata {
     /// Output only. Accompanies only the transient states, which include `ADDING`, `DELETING`, and `SUSPENDING`, to denote the time until which the transient state of the resource will be effective. For instance, if the state is `ADDING`, this field shows the time when the resource state transitions to `ACTIVE`.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "effectiveTime",
@@ -8761,6 +8848,8 @@ pub struct Transport {
     pub bandwidth: Option<TransportBandwidth>,
     /// Output only. Create time stamp.
     ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
+    ///
     /// Output only: set by the service, ignored in requests.
     #[serde(
         rename = "createTime",
@@ -8847,6 +8936,8 @@ pub struct Transport {
     #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<TransportState>,
     /// Output only. Update time stamp.
+    ///
+    /// Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`.
     ///
     /// Output only: set by the service, ignored in requests.
     #[serde(

@@ -67,6 +67,14 @@ impl Api {
         out
     }
 
+    /// Whether a model field needs the runtime's wire adapter (and so its module).
+    pub fn needs_wire(&self) -> bool {
+        self.models.iter().any(|def| match def {
+            TypeDef::Struct(s) => s.fields.iter().any(|f| f.ty.needs_wire_adapter()),
+            TypeDef::Enum(_) => false,
+        })
+    }
+
     pub fn has_paging(&self) -> bool {
         self.all_resources()
             .iter()
@@ -277,8 +285,12 @@ pub enum RustType {
     I64,
     /// `uint64`: a JSON string on the wire.
     U64,
+    /// `float`: a JSON number, or `"NaN"`, `"Infinity"`, `"-Infinity"` on the wire.
     F32,
+    /// `double`: as `F32`.
     F64,
+    /// `byte`: base64 text on the wire, bytes in Rust.
+    Bytes,
     /// `any`: any JSON value.
     Json,
     Vec(Box<RustType>),
@@ -290,11 +302,11 @@ pub enum RustType {
 }
 
 impl RustType {
-    /// True when the wire form differs from serde's default (64-bit integers as strings), so the
-    /// field needs the crate's wire adapter.
+    /// True when the wire form differs from serde's default (64-bit integers as strings, floats
+    /// that may be `"NaN"`, bytes as base64), so the field needs the crate's wire adapter.
     pub fn needs_wire_adapter(&self) -> bool {
         match self {
-            RustType::I64 | RustType::U64 => true,
+            RustType::I64 | RustType::U64 | RustType::F32 | RustType::F64 | RustType::Bytes => true,
             RustType::Vec(inner) | RustType::Map(inner) => inner.needs_wire_adapter(),
             _ => false,
         }
@@ -358,6 +370,10 @@ pub struct Field {
     pub name: String,
     pub ty: RustType,
     pub description: Option<String>,
+    /// The document's `format` of a string the crate keeps as text (`google-datetime`...).
+    pub format: Option<String>,
+    /// The document's `default`, for docs.
+    pub default: Option<String>,
     pub read_only: bool,
     pub deprecated: bool,
 }

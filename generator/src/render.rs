@@ -16,6 +16,7 @@ struct CargoToml<'a> {
     api_name: String,
     description: String,
     has_paging: bool,
+    has_wire: bool,
     features: &'a [String],
 }
 
@@ -66,6 +67,7 @@ pub fn files(api: &Api, example: Option<String>) -> Result<Vec<(String, String)>
             api.title, api.version, api.revision
         )),
         has_paging: api.has_paging(),
+        has_wire: api.needs_wire(),
         features: &api.features,
     };
     let readme = Readme {

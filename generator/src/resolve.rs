@@ -627,7 +627,11 @@ fn resolve_param(
         enums.push(enum_def(&name, schema));
         RustType::Named(name)
     } else {
-        scalar_type(schema)
+        // Query and path values are text: base64 stays the caller's to encode.
+        match scalar_type(schema) {
+            RustType::Bytes => RustType::String,
+            other => other,
+        }
     };
     Ok(Param {
         wire: wire.to_string(),
@@ -655,6 +659,7 @@ fn scalar_type(schema: &discovery::Schema) -> RustType {
     ) {
         ("string", Some("int64")) | ("integer", Some("int64")) => RustType::I64,
         ("string", Some("uint64")) | ("integer", Some("uint64")) => RustType::U64,
+        ("string", Some("byte")) => RustType::Bytes,
         ("string", _) => RustType::String,
         ("integer", Some("uint32")) => RustType::U32,
         ("integer", _) => RustType::I32,
@@ -834,6 +839,8 @@ impl<'d> TypeResolver<'d> {
                 name: claimed[prop.as_str()].clone(),
                 ty: self.type_of(property, name, prop, &p_pointer)?,
                 description: property.description.clone(),
+                format: property.format.clone(),
+                default: property.default.clone(),
                 read_only: property.read_only,
                 deprecated: property.deprecated,
             });

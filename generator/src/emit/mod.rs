@@ -86,6 +86,7 @@ pub(crate) fn type_tokens(ty: &RustType, named: Named) -> TokenStream {
         RustType::U64 => quote!(u64),
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
+        RustType::Bytes => quote!(Vec<u8>),
         RustType::Json => quote!(serde_json::Value),
         RustType::Vec(inner) => {
             let inner = type_tokens(inner, named);

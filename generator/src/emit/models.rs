@@ -107,11 +107,35 @@ fn operation_tokens(name: &TokenStream, op: &OperationImpl, gate: &TokenStream) 
     }
 }
 
+/// What a string format means, for the formats the crate keeps as text.
+fn format_note(format: &str) -> Option<&'static str> {
+    Some(match format {
+        "date-time" | "google-datetime" => {
+            "Format: an RFC 3339 timestamp, such as `2026-11-29T08:00:00Z`."
+        }
+        "date" => "Format: a date, `YYYY-MM-DD`.",
+        "google-duration" => "Format: a duration in seconds with an `s` suffix, such as `3.5s`.",
+        "google-fieldmask" => {
+            "Format: a field mask, comma-separated field paths such as `name,labels`."
+        }
+        _ => return None,
+    })
+}
+
 fn field_tokens(field: &Field) -> TokenStream {
     let name = ident(&field.name);
     let wire = &field.wire;
     let ty = type_tokens(&field.ty, Named::Local);
     let mut notes = Vec::new();
+    if let Some(text) = field.format.as_deref().and_then(format_note) {
+        notes.push(text.to_string());
+    }
+    if let Some(default) = &field.default {
+        notes.push(format!(
+            "The service's default: `{}`.",
+            default.replace('`', "'")
+        ));
+    }
     if field.read_only {
         notes.push("Output only: set by the service, ignored in requests.".to_string());
     }

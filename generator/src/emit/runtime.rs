@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::Error;
-use crate::model::{Api, TypeDef};
+use crate::model::Api;
 
 /// The runtime modules: name and source.
 const MODULES: &[(&str, &str)] = &[
@@ -38,10 +38,7 @@ pub struct Runtime {
 }
 
 pub fn runtime_files(api: &Api) -> Result<Runtime, Error> {
-    let needs_wire = api.models.iter().any(|def| match def {
-        TypeDef::Struct(s) => s.fields.iter().any(|f| f.ty.needs_wire_adapter()),
-        TypeDef::Enum(_) => false,
-    });
+    let needs_wire = api.needs_wire();
     let needed = |name: &str| match name {
         "paging" => api.has_paging(),
         "poll" => api.poller.is_some(),

@@ -11,6 +11,14 @@ pub struct Counters {
         skip_serializing_if = "Option::is_none"
     )]
     pub by_zone: Option<std::collections::BTreeMap<String, i64>>,
+    /// Bytes, as base64.
+    #[serde(
+        rename = "digest",
+        default,
+        with = "crate::runtime::wire",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub digest: Option<Vec<u8>>,
     #[serde(
         rename = "history",
         default,
@@ -25,10 +33,29 @@ pub struct Counters {
         skip_serializing_if = "Option::is_none"
     )]
     pub matrix: Option<Vec<Vec<i64>>>,
-    #[serde(rename = "ratio", default, skip_serializing_if = "Option::is_none")]
+    /// A double: NaN and the infinities travel as strings.
+    #[serde(
+        rename = "ratio",
+        default,
+        with = "crate::runtime::wire",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ratio: Option<f64>,
-    #[serde(rename = "ratio32", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ratio32",
+        default,
+        with = "crate::runtime::wire",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ratio32: Option<f32>,
+    /// Doubles in a list.
+    #[serde(
+        rename = "samples",
+        default,
+        with = "crate::runtime::wire",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub samples: Option<Vec<f64>>,
     #[serde(rename = "small", default, skip_serializing_if = "Option::is_none")]
     pub small: Option<i32>,
     #[serde(
@@ -52,6 +79,14 @@ pub struct Counters {
         skip_serializing_if = "Option::is_none"
     )]
     pub unsigned_total: Option<u64>,
+    /// A float.
+    #[serde(
+        rename = "weight",
+        default,
+        with = "crate::runtime::wire",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub weight: Option<f32>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
     #[serde(flatten)]
