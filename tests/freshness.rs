@@ -50,13 +50,7 @@ fn generated_crate_is_fresh() {
 fn fixture_crates_are_fresh() {
     let mut stale = Vec::new();
     let fixtures = workspace().join("tests/fixtures");
-    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = json_stems(&fixtures);
     assert!(names.len() >= 6, "{names:?}");
     for name in names {
         let doc = format!("tests/fixtures/{name}.json");
@@ -67,14 +61,52 @@ fn fixture_crates_are_fresh() {
     assert!(stale.is_empty(), "{}", stale.join("\n"));
 }
 
+/// The crates generated from the real documents in `tests/fixtures/real/`.
+#[test]
+fn real_document_crates_are_fresh() {
+    let mut stale = Vec::new();
+    let names = json_stems(&workspace().join("tests/fixtures/real"));
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        let doc = format!("tests/fixtures/real/{name}.json");
+        let out = format!("tests/real-crates/{}", name.replace('.', "-"));
+        let command = format!("cargo run -p discogen -- generate {doc} --out {out}");
+        stale.extend(check(&doc, &out, Selection::default(), &command));
+    }
+    assert!(stale.is_empty(), "{}", stale.join("\n"));
+}
+
+/// File names without `.json` of the JSON files in `dir`, sorted.
+fn json_stems(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every real document used as a fixture matches the sha256 its provenance table records.
+#[test]
+fn real_fixtures_match_their_recorded_sha256() {
+    assert!(check_digests("tests/fixtures/real") >= 4);
+}
+
 /// Every vendored document matches the sha256 its provenance table records.
 #[test]
 fn vendored_documents_match_their_recorded_sha256() {
+    assert!(check_digests("discovery") >= 1);
+}
+
+/// Checks each JSON file of `dir` against the sha256 in `dir/README.md`; returns how many.
+fn check_digests(dir: &str) -> usize {
     use sha2::{Digest, Sha256};
-    let root = workspace();
-    let table = std::fs::read_to_string(root.join("discovery/README.md")).unwrap();
+    let root = workspace().join(dir);
+    let table = std::fs::read_to_string(root.join("README.md")).unwrap();
     let mut checked = 0;
-    for entry in std::fs::read_dir(root.join("discovery")).unwrap() {
+    for entry in std::fs::read_dir(&root).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "json") {
             continue;
@@ -83,7 +115,7 @@ fn vendored_documents_match_their_recorded_sha256() {
         let row = table
             .lines()
             .find(|l| l.starts_with(&format!("| `{file}`")))
-            .unwrap_or_else(|| panic!("discovery/README.md records no provenance for {file}"));
+            .unwrap_or_else(|| panic!("{dir}/README.md records no provenance for {file}"));
         let digest: String = Sha256::digest(std::fs::read(&path).unwrap())
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -94,5 +126,5 @@ fn vendored_documents_match_their_recorded_sha256() {
         );
         checked += 1;
     }
-    assert!(checked >= 1);
+    checked
 }

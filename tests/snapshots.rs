@@ -39,7 +39,11 @@ fn network_connectivity_every_file() {
 /// are covered by the Network Connectivity snapshots).
 fn fixture_sources(name: &str) -> Vec<(String, String)> {
     let doc = workspace().join(format!("tests/fixtures/{name}.json"));
-    let generated = discogen::generate(&doc, &Selection::default()).unwrap();
+    generated_sources(&doc)
+}
+
+fn generated_sources(doc: &Path) -> Vec<(String, String)> {
+    let generated = discogen::generate(doc, &Selection::default()).unwrap();
     generated
         .files
         .into_iter()
@@ -97,6 +101,20 @@ fn fixture_media() {
 #[test]
 fn fixture_wrapper() {
     snapshot_fixture("wrapper");
+}
+
+/// The real documents of `tests/fixtures/real/`, one snapshot each.
+#[test]
+fn real_documents() {
+    for name in ["oauth2.v2", "translate.v2", "kgsearch.v1", "homegraph.v1"] {
+        let sources =
+            generated_sources(&workspace().join(format!("tests/fixtures/real/{name}.json")));
+        let mut combined = String::new();
+        for (path, contents) in &sources {
+            combined.push_str(&format!("=== {path}\n{contents}\n"));
+        }
+        insta::assert_snapshot!(format!("real__{name}"), combined);
+    }
 }
 
 #[test]
