@@ -163,11 +163,19 @@ fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
     }
 }
 
-/// How a required parameter is taken by the method function and stored in the builder.
+/// How a required parameter is taken by the method function (the argument) and stored in the
+/// builder (the field initializer).
 fn argument(param: &Param) -> (TokenStream, TokenStream) {
     let name = ident(&param.field);
     match &param.ty {
-        RustType::String => (quote!(#name: impl Into<String>), quote!(#name.into())),
+        RustType::String => (
+            quote!(#name: impl Into<String>),
+            quote!(#name: #name.into()),
+        ),
+        RustType::Vec(inner) if **inner == RustType::String => (
+            quote!(#name: impl IntoIterator<Item = impl Into<String>>),
+            quote!(#name: #name.into_iter().map(Into::into).collect()),
+        ),
         ty => {
             let ty = type_tokens(ty, Named::Params);
             (quote!(#name: #ty), quote!(#name))
@@ -205,7 +213,6 @@ fn method_fn(method: &Method, client: &TokenStream) -> TokenStream {
     }
     let doc = docs::outer_with_notes(method.description.as_deref(), &notes);
     let (params, inits): (Vec<_>, Vec<_>) = method.required.iter().map(argument).unzip();
-    let fields = method.required.iter().map(|p| ident(&p.field));
     let (body_param, body_init) = match &method.request {
         Some(body) => {
             let arg = ident(&body.arg);
@@ -227,7 +234,7 @@ fn method_fn(method: &Method, client: &TokenStream) -> TokenStream {
         pub fn #fn_name(&self, #(#params,)* #body_param) -> #builder {
             #builder {
                 client: #client,
-                #(#fields: #inits,)*
+                #(#inits,)*
                 #body_init
                 #(#optional)*
                 standard: Default::default(),

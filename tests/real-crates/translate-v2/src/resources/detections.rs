@@ -31,10 +31,10 @@ impl DetectionsResource {
     /// Idempotent: transient failures are retried by the client's retry policy.
     ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-translation`, `https://www.googleapis.com/auth/cloud-platform`.
-    pub fn list(&self, q: Vec<String>) -> ListCall {
+    pub fn list(&self, q: impl IntoIterator<Item = impl Into<String>>) -> ListCall {
         ListCall {
             client: self.client.clone(),
-            q: q,
+            q: q.into_iter().map(Into::into).collect(),
             standard: Default::default(),
             options: Default::default(),
         }

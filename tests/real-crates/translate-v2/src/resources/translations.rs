@@ -16,10 +16,14 @@ impl TranslationsResource {
     /// Idempotent: transient failures are retried by the client's retry policy.
     ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-translation`, `https://www.googleapis.com/auth/cloud-platform`.
-    pub fn list(&self, q: Vec<String>, target: impl Into<String>) -> ListCall {
+    pub fn list(
+        &self,
+        q: impl IntoIterator<Item = impl Into<String>>,
+        target: impl Into<String>,
+    ) -> ListCall {
         ListCall {
             client: self.client.clone(),
-            q: q,
+            q: q.into_iter().map(Into::into).collect(),
             target: target.into(),
             cid: Vec::new(),
             format: None,
