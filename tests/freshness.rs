@@ -17,7 +17,10 @@ fn workspace() -> PathBuf {
 /// Compares one crate directory with a fresh generation; returns the report of what differs.
 fn check(doc: &str, out: &str, selection: Selection, command: &str) -> Option<String> {
     let root = workspace();
-    let generated = discogen::generate(&root.join(doc), &selection).unwrap();
+    // As `discogen generate` does: the successor of what is on disk, so versions and
+    // changelogs compare too.
+    let previous = discogen::history::Previous::read(&root.join(out));
+    let generated = discogen::generate_after(&root.join(doc), &selection, Some(&previous)).unwrap();
     let differences: Vec<Difference> = output::check(&root.join(out), &generated.files).unwrap();
     if differences.is_empty() {
         return None;
@@ -92,6 +95,7 @@ fn json_stems(dir: &Path) -> Vec<String> {
 #[test]
 fn real_fixtures_match_their_recorded_sha256() {
     assert!(check_digests("tests/fixtures/real") >= 4);
+    assert_eq!(check_digests("tests/fixtures/revisions"), 3);
 }
 
 /// Every vendored document matches the sha256 its provenance table records.

@@ -117,6 +117,24 @@ fn real_documents() {
     }
 }
 
+/// `discogen diff` between real revisions of Network Connectivity, as a reviewer reads it.
+#[test]
+fn diff_outputs() {
+    let surface = |path: &str| {
+        let doc = discogen::discovery::load(&workspace().join(path)).unwrap();
+        discogen::surface::Surface::of(&doc)
+    };
+    let revisions = "tests/fixtures/revisions/networkconnectivity.v1";
+    let older = surface(&format!("{revisions}.20230906.json"));
+    let old = surface(&format!("{revisions}.20240923.json"));
+    let new = surface("discovery/networkconnectivity.v1.json");
+    let diff = discogen::diff::Diff::between(&older, &old);
+    insta::assert_snapshot!("diff__20230906_20240923__human", diff.human());
+    insta::assert_snapshot!("diff__20230906_20240923__markdown", diff.markdown());
+    let diff = discogen::diff::Diff::between(&old, &new);
+    insta::assert_snapshot!("diff__20240923_20261029__markdown", diff.markdown());
+}
+
 #[test]
 fn output_is_deterministic() {
     let doc = workspace().join("discovery/networkconnectivity.v1.json");

@@ -34,6 +34,13 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("cannot fetch {url}: {message}; {file} was left as it was")]
+    Fetch {
+        url: String,
+        file: String,
+        message: String,
+    },
+
     #[error("{file}: generated code is not valid Rust ({message}); this is a bug in discogen")]
     InvalidOutput { file: String, message: String },
 }

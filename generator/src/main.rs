@@ -25,6 +25,57 @@ enum Command {
     /// Regenerate in memory and list every file on disk that differs, is missing or is extra;
     /// exits 1 if any. Writes nothing.
     Check(Target),
+    /// Download the newest discovery document from the Discovery service and replace the
+    /// vendored copy, only if the download is a valid document of that API.
+    Fetch(FetchArgs),
+    /// Compare two discovery documents: every change to resources, methods, parameters,
+    /// schemas, properties, enum values and scopes, classified as breaking or additive for the
+    /// generated crate's users.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct FetchArgs {
+    /// The API's name (default: the `name` of the current document).
+    api: Option<String>,
+    /// The API's version (default: the `version` of the current document).
+    version: Option<String>,
+    /// The vendored document to replace.
+    #[arg(long, default_value = "discovery/networkconnectivity.v1.json")]
+    doc: PathBuf,
+    /// The Discovery service's root URL.
+    #[arg(long, env = "DISCOGEN_DISCOVERY_URL", default_value = discogen::fetch::DEFAULT_BASE_URL)]
+    base_url: String,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The older document.
+    old: PathBuf,
+    /// The newer document.
+    new: PathBuf,
+    /// Output: grouped text for a terminal, JSON for tools, Markdown for a changelog or a pull
+    /// request.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with status 2 when there are changes of this kind (for CI).
+    #[arg(long, value_enum, value_name = "KIND")]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    /// Breaking changes only.
+    Breaking,
+    /// Any change.
+    Any,
 }
 
 #[derive(Args)]
@@ -65,7 +116,8 @@ impl Target {
             self.resources.clone()
         };
         let selection = Selection { resources };
-        discogen::generate(&self.doc, &selection)
+        let previous = discogen::history::Previous::read(&self.out);
+        discogen::generate_after(&self.doc, &selection, Some(&previous))
     }
 }
 
@@ -81,9 +133,90 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
     match cli.command {
+        Command::Fetch(args) => {
+            let current = discogen::discovery::load(&args.doc).ok();
+            let api = args
+                .api
+                .or_else(|| current.as_ref().map(|d| d.name.clone()));
+            let version = args
+                .version
+                .or_else(|| current.as_ref().map(|d| d.version.clone()));
+            let (Some(api), Some(version)) = (api, version) else {
+                eprintln!(
+                    "error: {} is missing or unreadable, so it cannot say which API to fetch; \
+                     name it: discogen fetch API VERSION --doc {}",
+                    args.doc.display(),
+                    args.doc.display()
+                );
+                return Ok(ExitCode::FAILURE);
+            };
+            let fetched = discogen::fetch::fetch(&args.base_url, &api, &version, &args.doc)?;
+            match (&fetched.previous_revision, fetched.unchanged) {
+                (_, true) => println!(
+                    "{} is already the published document (revision {})",
+                    fetched.path.display(),
+                    fetched.revision
+                ),
+                (Some(previous), false) => println!(
+                    "{}: revision {previous} -> {} from {}; next: discogen diff, then discogen generate",
+                    fetched.path.display(),
+                    fetched.revision,
+                    fetched.url
+                ),
+                (None, false) => println!(
+                    "{}: revision {} from {}",
+                    fetched.path.display(),
+                    fetched.revision,
+                    fetched.url
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff(args) => {
+            let old = discogen::surface::Surface::of(&discogen::discovery::load(&args.old)?);
+            let new = discogen::surface::Surface::of(&discogen::discovery::load(&args.new)?);
+            let diff = discogen::diff::Diff::between(&old, &new);
+            print!(
+                "{}",
+                match args.format {
+                    Format::Human => diff.human(),
+                    Format::Json => diff.json(),
+                    Format::Markdown => diff.markdown(),
+                }
+            );
+            let fail = match args.fail_on {
+                Some(FailOn::Breaking) => diff.count(discogen::diff::Impact::Breaking) > 0,
+                Some(FailOn::Any) => !diff.is_empty(),
+                None => false,
+            };
+            Ok(if fail {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
         Command::Generate(target) => {
             let generated = target.generate()?;
             let report = output::write(&target.out, &generated.files)?;
+            if let Some(diff) = &generated.diff {
+                if diff.is_empty() && diff.old_revision == diff.new_revision {
+                    println!(
+                        "API unchanged since the last generation (revision {})",
+                        diff.new_revision
+                    );
+                } else {
+                    println!(
+                        "API changes since revision {}: {} breaking, {} additive ({}); version {}; \
+                         details: discogen diff OLD NEW, or {}/CHANGELOG.md",
+                        diff.old_revision,
+                        diff.count(discogen::diff::Impact::Breaking),
+                        diff.count(discogen::diff::Impact::Additive),
+                        discogen::diff::summary(diff),
+                        generated.version,
+                        target.out.display(),
+                    );
+                }
+            }
             let mut unchanged = 0;
             for entry in &report {
                 let shown = |p: &str| target.out.join(p).display().to_string();
