@@ -61,6 +61,9 @@ pub fn sanitize(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out: Vec<String> = Vec::new();
     let mut fence: Option<String> = None;
+    // Where the text of the list item being continued starts, if any.
+    let mut list_item: Option<usize> = None;
+    let mut after_blank = false;
     for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -80,16 +83,35 @@ pub fn sanitize(text: &str) -> Vec<String> {
                 .take_while(|c| *c == '`' || *c == '~')
                 .collect();
             fence = Some(marker.clone());
+            list_item = None;
             out.push(format!("{marker}text"));
             continue;
         }
         // Four spaces of indent would start an indented code block, also compiled as Rust.
-        let line = if line.len() - trimmed.len() >= 4 {
-            trimmed
-        } else {
-            line
+        let indent = match line.len() - trimmed.len() {
+            n if n >= 4 => 0,
+            n => n,
         };
-        out.push(escape_inline(line));
+        if trimmed.is_empty() {
+            after_blank = true;
+            out.push(String::new());
+            continue;
+        }
+        let blank_before = std::mem::replace(&mut after_blank, false);
+        if let Some(marker) = list_marker(trimmed) {
+            list_item = Some(indent + marker);
+        } else if let Some(content) = list_item {
+            if blank_before && indent == 0 {
+                // An unindented paragraph after a blank line ends the list.
+                list_item = None;
+            } else {
+                // A line that continues a list item is indented to the item's text, as
+                // rustdoc (and clippy) expect, neither less nor more.
+                out.push(format!("{}{}", " ".repeat(content), escape_inline(trimmed)));
+                continue;
+            }
+        }
+        out.push(format!("{}{}", " ".repeat(indent), escape_inline(trimmed)));
     }
     if let Some(marker) = fence {
         out.push(marker);
@@ -103,6 +125,27 @@ pub fn sanitize(text: &str) -> Vec<String> {
     out.into_iter()
         .map(|l| if l.is_empty() { l } else { format!(" {l}") })
         .collect()
+}
+
+/// The width of the list marker that starts `line` with the spaces after it (`- `, `*  `,
+/// `1. `, `2) `): where the item's text starts.
+fn list_marker(line: &str) -> Option<usize> {
+    let marker = if line.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        let rest = &line[digits..];
+        if digits == 0 || digits >= 10 || !rest.starts_with(['.', ')']) {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    // One to four spaces, then text; five or more make the text an indented code block.
+    (1..=4)
+        .contains(&spaces)
+        .then_some(marker + spaces)
+        .filter(|&w| w < line.len())
 }
 
 /// Escapes one line of prose outside code spans: brackets (intra-doc links), angle brackets
@@ -308,5 +351,25 @@ mod tests {
     #[test]
     fn line_endings_and_blank_edges() {
         assert_eq!(sanitize("\n\na\r\nb\rc\n\n"), vec![" a", " b", " c"]);
+    }
+
+    #[test]
+    fn list_continuations_are_indented_to_the_item_text() {
+        let text = "Kinds:\n- one\nlazy continuation\n-  two\n        overindented\n\n   after a blank\nlazy again\n\nA new paragraph.";
+        assert_eq!(
+            sanitize(text),
+            [
+                " Kinds:",
+                " - one",
+                "   lazy continuation",
+                " -  two",
+                "    overindented",
+                "",
+                "    after a blank",
+                "    lazy again",
+                "",
+                " A new paragraph.",
+            ]
+        );
     }
 }

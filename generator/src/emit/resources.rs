@@ -495,7 +495,7 @@ fn send_fn(api: &Api, method: &Method) -> TokenStream {
                         query.push((#wire, value.to_string()));
                     }
                 },
-                (_, true) => quote!(query.push((#wire, self.#field.to_string()));),
+                (_, true) => TokenStream::new(),
                 (_, false) => quote! {
                     if let Some(value) = &self.#field {
                         query.push((#wire, value.to_string()));
@@ -538,10 +538,33 @@ fn send_fn(api: &Api, method: &Method) -> TokenStream {
         ),
     };
     let media = media_fns(method, &output);
+    let send_body = match &method.response {
+        Some(_) => quote!(Ok(self.send_with_response().await?.into_body())),
+        None => quote! {
+            self.send_with_response().await?;
+            Ok(())
+        },
+    };
+    // Required query parameters start the query; optional ones are pushed when set.
+    let required_query: Vec<TokenStream> = method
+        .required
+        .iter()
+        .filter(|p| p.location == Location::Query && !matches!(p.ty, RustType::Vec(_)))
+        .map(|p| {
+            let field = ident(&p.field);
+            let wire = &p.wire;
+            quote!((#wire, self.#field.to_string()))
+        })
+        .collect();
+    let query_init = if required_query.is_empty() {
+        quote!(let mut query = Vec::new();)
+    } else {
+        quote!(let mut query = vec![#(#required_query),*];)
+    };
     quote! {
         /// Sends the request and returns the service's reply.
         pub async fn send(self) -> crate::Result<#output> {
-            Ok(self.send_with_response().await?.into_body())
+            #send_body
         }
 
         /// Sends the request and returns the reply with its HTTP status and headers.
@@ -557,7 +580,7 @@ fn send_fn(api: &Api, method: &Method) -> TokenStream {
         fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
             let parts = [#(#parts),*];
             let path = expand(&parts)?;
-            let mut query = Vec::new();
+            #query_init
             #(#query_params)*
             self.standard.append_to(&mut query);
             #body

@@ -62,8 +62,7 @@ impl TranslateCall {
     fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [Part::Literal("v1/translate")];
         let path = expand(&parts)?;
-        let mut query = Vec::new();
-        query.push(("target", self.target.to_string()));
+        let mut query = vec![("target", self.target.to_string())];
         self.standard.append_to(&mut query);
         let body = crate::runtime::client::DataWrapper { data: &self.body };
         let body = Some(serde_json::to_vec(&body).map_err(crate::Error::Encode)?);

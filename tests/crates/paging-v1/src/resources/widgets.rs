@@ -207,8 +207,7 @@ impl ListNamesCall {
             Part::Literal("/names"),
         ];
         let path = expand(&parts)?;
-        let mut query = Vec::new();
-        query.push(("required", self.required.to_string()));
+        let mut query = vec![("required", self.required.to_string())];
         if let Some(value) = &self.page_token {
             query.push(("pageToken", value.to_string()));
         }

@@ -210,11 +210,10 @@ impl ListCall {
     fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
         let parts = [Part::Literal("v2")];
         let path = expand(&parts)?;
-        let mut query = Vec::new();
+        let mut query = vec![("target", self.target.to_string())];
         for value in &self.q {
             query.push(("q", value.to_string()));
         }
-        query.push(("target", self.target.to_string()));
         for value in &self.cid {
             query.push(("cid", value.to_string()));
         }
