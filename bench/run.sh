@@ -93,7 +93,13 @@ calls=${BENCH_CALLS:-5000}
 [ -n "$quick" ] && calls=1000
 echo "## 3. Client cost per call (server in its own process; $calls calls each)"
 echo
-"$bin/client_cost" "http://127.0.0.1:$port/" "$calls"
+echo "| client | CPU per get | CPU per page of 100 | gets/s, 1 task | gets/s, 16 tasks |"
+echo "|---|---:|---:|---:|---:|"
+clients="hand generated apis-rs official"
+[ -n "$quick" ] && clients="hand generated"
+for client in $clients; do
+    "$bin/client_cost" "http://127.0.0.1:$port/" "$calls" "$client"
+done
 echo
 echo "## 4. Decoding a ListOperationsResponse of 1,000 operations"
 echo

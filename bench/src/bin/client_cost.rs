@@ -2,7 +2,8 @@
 //! process per `get` and per list page of 100, and calls per second with one task and with 16,
 //! for the generated client and for reqwest + serde_json by hand (the floor).
 //!
-//! client_cost BASE_URL CALLS
+//! client_cost BASE_URL CALLS CLIENT    (CLIENT: hand, generated, apis-rs, official; one per
+//! process, so no client warms caches or grows the allocator for another)
 
 use std::time::{Duration, Instant};
 
@@ -31,7 +32,15 @@ impl Client for Generated {
         "generated client (networkconnectivity-v1)"
     }
     async fn get(&self, i: usize) {
-        let op = self.0.projects().locations().operations().get(name(i)).send().await.unwrap();
+        let op = self
+            .0
+            .projects()
+            .locations()
+            .operations()
+            .get(name(i))
+            .send()
+            .await
+            .unwrap();
         assert!(op.done.is_some());
     }
     async fn page(&self, token: usize) {
@@ -62,13 +71,34 @@ impl Client for ByHand {
     }
     async fn get(&self, i: usize) {
         let url = format!("{}v1/{}", self.base, name(i));
-        let bytes = self.http.get(url).bearer_auth("token").send().await.unwrap().bytes().await.unwrap();
+        let bytes = self
+            .http
+            .get(url)
+            .bearer_auth("token")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
         let op: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert!(op.get("done").is_some());
     }
     async fn page(&self, token: usize) {
-        let url = format!("{}v1/{PARENT}/operations?pageSize=100&pageToken={token}", self.base);
-        let bytes = self.http.get(url).bearer_auth("token").send().await.unwrap().bytes().await.unwrap();
+        let url = format!(
+            "{}v1/{PARENT}/operations?pageSize=100&pageToken={token}",
+            self.base
+        );
+        let bytes = self
+            .http
+            .get(url)
+            .bearer_auth("token")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
         let page: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(page["operations"].as_array().map(Vec::len), Some(100));
     }
@@ -89,7 +119,13 @@ impl Client for ApisRs {
         "google-networkconnectivity1 7.0.0 (google-apis-rs)"
     }
     async fn get(&self, i: usize) {
-        let (_, op) = self.0.projects().locations_operations_get(&name(i)).doit().await.unwrap();
+        let (_, op) = self
+            .0
+            .projects()
+            .locations_operations_get(&name(i))
+            .doit()
+            .await
+            .unwrap();
         assert!(op.done.is_some());
     }
     async fn page(&self, token: usize) {
@@ -117,7 +153,13 @@ impl Client for Official {
         "google-cloud-networkconnectivity-v1 1.15.0 (official SDK)"
     }
     async fn get(&self, i: usize) {
-        let op = self.0.get_operation().set_name(name(i)).send().await.unwrap();
+        let op = self
+            .0
+            .get_operation()
+            .set_name(name(i))
+            .send()
+            .await
+            .unwrap();
         assert!(op.done);
     }
     async fn page(&self, token: usize) {
@@ -135,8 +177,8 @@ impl Client for Official {
 }
 
 async fn measure<C: Client>(client: C, calls: usize) -> String {
-    // Warm the connection pool.
-    for i in 0..50 {
+    // Warm the connection pool, the allocator and the caches.
+    for i in 0..500 {
         client.get(i).await;
     }
     let (cpu, wall) = (cpu_time(), Instant::now());
@@ -184,6 +226,7 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let base = args.next().expect("BASE_URL");
     let calls: usize = args.next().map_or(5000, |n| n.parse().expect("CALLS"));
+    let which = args.next().unwrap_or_else(|| "generated".to_string());
     let _ = rustls::crypto::ring::default_provider().install_default();
     let generated = networkconnectivity_v1::Client::builder()
         .base_url(&base)
@@ -194,28 +237,32 @@ async fn main() {
         http: reqwest::Client::builder().build().unwrap(),
         base: base.clone(),
     };
-    println!("| client | CPU per get | CPU per page of 100 | gets/s, 1 task | gets/s, 16 tasks |");
-    println!("|---|---:|---:|---:|---:|");
-    println!("{}", measure(by_hand, calls).await);
-    println!("{}", measure(Generated(generated), calls).await);
-    #[cfg(feature = "peers")]
-    {
-        let http = hyper_util::client::legacy::Client::builder(
-            hyper_util::rt::TokioExecutor::new(),
-        )
-        .build(hyper_util::client::legacy::connect::HttpConnector::new());
-        let mut hub = google_networkconnectivity1::Networkconnectivity::new(http, "token".to_string());
-        hub.base_url(base.clone());
-        hub.root_url(base.clone());
-        println!("{}", measure(ApisRs(hub), calls).await);
-        let official = google_cloud_networkconnectivity_v1::client::HubService::builder()
-            .with_endpoint(base.trim_end_matches('/'))
-            .with_credentials(google_cloud_auth::credentials::anonymous::Builder::new().build())
-            .build()
-            .await
-            .unwrap();
-        println!("{}", measure(Official(official), calls).await);
+    match which.as_str() {
+        "hand" => println!("{}", measure(by_hand, calls).await),
+        "generated" => println!("{}", measure(Generated(generated), calls).await),
+        #[cfg(feature = "peers")]
+        "apis-rs" => {
+            let http =
+                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                    .build(hyper_util::client::legacy::connect::HttpConnector::new());
+            let mut hub =
+                google_networkconnectivity1::Networkconnectivity::new(http, "token".to_string());
+            hub.base_url(base.clone());
+            hub.root_url(base.clone());
+            println!("{}", measure(ApisRs(hub), calls).await);
+        }
+        #[cfg(feature = "peers")]
+        "official" => {
+            let official = google_cloud_networkconnectivity_v1::client::HubService::builder()
+                .with_endpoint(base.trim_end_matches('/'))
+                .with_credentials(google_cloud_auth::credentials::anonymous::Builder::new().build())
+                .build()
+                .await
+                .unwrap();
+            println!("{}", measure(Official(official), calls).await);
+        }
+        other => println!(
+            "| {other} | not built: run with `--features peers` (bench/run.sh does) | | | |"
+        ),
     }
-    #[cfg(not(feature = "peers"))]
-    println!("| peers | not built: run with `--features peers` (bench/run.sh does) | | | |");
 }

@@ -6,7 +6,9 @@ use std::time::Instant;
 use networkconnectivity_v1::models::GoogleLongrunningListOperationsResponse;
 
 fn main() {
-    let runs: usize = std::env::args().nth(1).map_or(200, |n| n.parse().expect("RUNS"));
+    let runs: usize = std::env::args()
+        .nth(1)
+        .map_or(200, |n| n.parse().expect("RUNS"));
     let bytes = serde_json::to_vec(&discogen_bench::page(0, 1000, 1000)).unwrap();
     let mb = bytes.len() as f64 / 1e6;
     let measure = |decode: &dyn Fn(&[u8])| {
@@ -24,7 +26,9 @@ fn main() {
     let typed = measure(&|b| {
         let page: GoogleLongrunningListOperationsResponse = serde_json::from_slice(b).unwrap();
         assert_eq!(page.operations.as_ref().map(Vec::len), Some(1000));
-        assert!(page.operations.unwrap()[0].unknown_fields.contains_key("futureField"));
+        assert!(page.operations.unwrap()[0]
+            .unknown_fields
+            .contains_key("futureField"));
     });
     let value = measure(&|b| {
         let page: serde_json::Value = serde_json::from_slice(b).unwrap();

@@ -74,7 +74,11 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for path in &args[1..] {
         let bytes = std::fs::read(path).expect("readable document");
-        let name = Path::new(path).file_name().unwrap().to_string_lossy().into_owned();
+        let name = Path::new(path)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         once(&name, &bytes, &scratch); // warm-up
         let samples: Vec<Steps> = (0..runs).map(|_| once(&name, &bytes, &scratch)).collect();
         let pick = |f: fn(&Steps) -> Duration| median(samples.iter().map(f).collect());

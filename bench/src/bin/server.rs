@@ -26,7 +26,9 @@ async fn main() {
         let data = data.clone();
         async move { reply(&data, &uri) }
     });
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("bind");
     println!("listening");
     axum::serve(listener, app).await.expect("serve");
 }
