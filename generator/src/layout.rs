@@ -1,11 +1,13 @@
 //! Step 3b: the final layout of the Rust files. prettyplease prints the tokens; rustfmt then lays
 //! them out exactly as `cargo fmt` would, so the generated crate is rustfmt-clean whatever the
 //! document's names are (the two formatters break long lines differently, and long generated
-//! names make long lines). rustfmt runs on each file through stdin, several at once, with its
-//! default settings and the crate's edition.
+//! names make long lines). The files are written to a scratch copy of the crate and rustfmt runs
+//! once over it, from `src/lib.rs` through every module, as `cargo fmt` does: one process
+//! start-up per crate, not per file.
 
-use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::Error;
 
@@ -19,69 +21,85 @@ pub enum Layout {
 }
 
 /// The rustfmt to run: `$RUSTFMT`, else `rustfmt` on the PATH.
-fn rustfmt_command() -> Command {
+fn rustfmt_command(dir: &Path) -> Command {
     let program = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
     let mut command = Command::new(program);
     command
-        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
+        .args(["--edition", "2021", "--quiet"])
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        // Away from any project's rustfmt.toml: the crate is formatted with the defaults.
-        .current_dir(std::env::temp_dir());
+        .current_dir(dir);
     command
 }
 
-/// Lays out every `(path, source)` in place with rustfmt; when rustfmt cannot be started, leaves
-/// them as they are and says so.
+/// Lays out every `(path, source)` (paths relative to the crate root) in place with rustfmt;
+/// when rustfmt cannot be started, leaves them as they are and says so.
 pub fn apply(files: &mut [(String, String)]) -> Result<Layout, Error> {
-    if rustfmt_command().arg("--version").output().is_err() {
+    let scratch = Scratch::new();
+    if rustfmt_command(&std::env::temp_dir())
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         return Ok(Layout::PrettypleaseOnly);
     }
-    let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
-    for batch in files.chunks_mut(parallel) {
-        let children = batch
-            .iter()
-            .map(|(path, source)| spawn(path, source))
-            .collect::<Result<Vec<_>, _>>()?;
-        for ((path, source), child) in batch.iter_mut().zip(children) {
-            *source = finish(path, child)?;
+    let failed = |file: &str, message: String| Error::InvalidOutput {
+        file: file.to_string(),
+        message,
+    };
+    for (path, source) in files.iter() {
+        let target = scratch.0.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| failed(path, e.to_string()))?;
         }
+        std::fs::write(&target, source).map_err(|e| failed(path, e.to_string()))?;
+    }
+    // `src/lib.rs` reaches every module; anything outside `src/` (the build script) is a root
+    // of its own.
+    let roots: Vec<&str> = files
+        .iter()
+        .map(|(path, _)| path.as_str())
+        .filter(|path| *path == "src/lib.rs" || !path.starts_with("src/"))
+        .collect();
+    let output = rustfmt_command(&scratch.0)
+        .args(&roots)
+        .output()
+        .map_err(|e| failed("src/lib.rs", format!("cannot run rustfmt: {e}")))?;
+    if !output.status.success() {
+        return Err(failed(
+            "src/lib.rs",
+            format!(
+                "rustfmt refused it: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        ));
+    }
+    for (path, source) in files.iter_mut() {
+        *source = std::fs::read_to_string(scratch.0.join(path.as_str()))
+            .map_err(|e| failed(path, e.to_string()))?;
     }
     Ok(Layout::Rustfmt)
 }
 
-fn spawn(path: &str, source: &str) -> Result<Child, Error> {
-    let failed = |e: std::io::Error| Error::InvalidOutput {
-        file: path.to_string(),
-        message: format!("cannot run rustfmt: {e}"),
-    };
-    let mut child = rustfmt_command().spawn().map_err(failed)?;
-    // Write from a thread: a large file could fill the pipe while rustfmt fills stdout.
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let source = source.to_string();
-    std::thread::spawn(move || {
-        let _ = stdin.write_all(source.as_bytes());
-    });
-    Ok(child)
+/// A scratch directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "discogen-layout-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        Scratch(dir)
+    }
 }
 
-fn finish(path: &str, child: Child) -> Result<String, Error> {
-    let output = child.wait_with_output().map_err(|e| Error::InvalidOutput {
-        file: path.to_string(),
-        message: format!("rustfmt failed: {e}"),
-    })?;
-    if !output.status.success() {
-        return Err(Error::InvalidOutput {
-            file: path.to_string(),
-            message: format!(
-                "rustfmt refused it: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ),
-        });
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
-    String::from_utf8(output.stdout).map_err(|e| Error::InvalidOutput {
-        file: path.to_string(),
-        message: format!("rustfmt wrote invalid UTF-8: {e}"),
-    })
 }

@@ -29,15 +29,29 @@ pub fn rust_files(api: &Api) -> Result<Vec<RustFile>, Error> {
         files.push(RustFile { path, contents });
         Ok(())
     };
-    add("src/lib.rs".into(), crate_root::lib_rs(api))?;
-    add("src/params.rs".into(), crate_root::params_rs(api))?;
-    add("src/models.rs".into(), models::models_rs(api))?;
-    for (path, tokens) in resources::resource_files(api) {
-        add(path, tokens)?;
-    }
-    let runtime = runtime::runtime_files(api)?;
-    add("src/runtime/mod.rs".into(), runtime.module)?;
-    for (path, source) in runtime.copied {
+    // The models are the largest file: build and print them on another thread meanwhile
+    // (token streams cannot cross threads; the printed text can).
+    let models = std::thread::scope(|scope| {
+        let models = scope.spawn(|| format_file("src/models.rs", &header, models::models_rs(api)));
+        let others = (|| {
+            add("src/lib.rs".into(), crate_root::lib_rs(api))?;
+            add("src/params.rs".into(), crate_root::params_rs(api))?;
+            for (path, tokens) in resources::resource_files(api) {
+                add(path, tokens)?;
+            }
+            let runtime = runtime::runtime_files(api)?;
+            add("src/runtime/mod.rs".into(), runtime.module)?;
+            Ok::<_, Error>(runtime.copied)
+        })();
+        let models = models.join().expect("the models thread does not panic");
+        others.and_then(|copied| Ok((models?, copied)))
+    });
+    let (models, copied) = models?;
+    files.push(RustFile {
+        path: "src/models.rs".into(),
+        contents: models,
+    });
+    for (path, source) in copied {
         files.push(RustFile {
             contents: format!("// {header}\n\n{source}"),
             path,
