@@ -34,6 +34,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// compiled once and cached. A pattern that is not a valid regular expression checks nothing,
 /// as in Google's own clients, which only apply the patterns they can compile.
 fn matches(pattern: &'static str, value: &str) -> bool {
+    if let Some(matched) = resource_name_match(pattern, value) {
+        return matched;
+    }
     type Cache = Mutex<HashMap<&'static str, Option<Arc<regex_lite::Regex>>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let compiled = {
@@ -47,6 +50,40 @@ fn matches(pattern: &'static str, value: &str) -> bool {
             .clone()
     };
     compiled.is_none_or(|re| re.is_match(value))
+}
+
+/// The shape almost every Google pattern has, `^projects/[^/]+/locations/[^/]+$`, matched
+/// without a regex engine (it is on the path of every call); `None` for any other shape.
+fn resource_name_match(pattern: &str, value: &str) -> Option<bool> {
+    let body = pattern.strip_prefix('^')?.strip_suffix('$')?;
+    let pieces: Vec<&str> = body.split("[^/]+").collect();
+    let literal = |piece: &str| {
+        piece
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | ':'))
+    };
+    // After each `[^/]+`, the text goes on with a `/` (or ends): matching is then
+    // deterministic, up to the next `/`.
+    let deterministic = pieces[1..]
+        .iter()
+        .all(|p| p.is_empty() || p.starts_with('/'));
+    if !pieces.iter().all(|p| literal(p)) || !deterministic {
+        return None;
+    }
+    let Some(mut rest) = value.strip_prefix(pieces[0]) else {
+        return Some(false);
+    };
+    for piece in &pieces[1..] {
+        let segment = rest.find('/').unwrap_or(rest.len());
+        if segment == 0 {
+            return Some(false);
+        }
+        match rest[segment..].strip_prefix(piece) {
+            Some(after) => rest = after,
+            None => return Some(false),
+        }
+    }
+    Some(rest.is_empty())
 }
 
 /// One piece of a path template. (Which kinds a crate uses depends on its API's paths.)
