@@ -557,23 +557,28 @@ async fn a_missing_or_wrong_token_is_a_401_with_google_s_details() {
 }
 
 #[tokio::test]
-async fn an_env_token_is_read_at_each_call() {
-    const VARIABLE: &str = "DISCOGEN_TEST_ENV_TOKEN";
-    let fake = start().await;
-    let client = Client::builder()
-        .base_url(fake.base_url())
-        .token_source(EnvToken::new(VARIABLE))
-        .build()
-        .unwrap();
+async fn an_env_token_is_read_from_the_environment() {
+    // No `set_var`: changing the environment while other tests' threads read it is unsound.
+    // Cargo sets `CARGO_PKG_NAME` for every test process; the unset name is unset.
+    const UNSET: &str = "DISCOGEN_TEST_VARIABLE_THAT_IS_NEVER_SET";
+    Logs::capture();
+    let token = std::env::var("CARGO_PKG_NAME").expect("cargo sets it for tests");
+    let fake = FakeOperations::start(&token, 10).await;
+    let from_env = |variable: &str| {
+        Client::builder()
+            .base_url(fake.base_url())
+            .token_source(EnvToken::new(variable))
+            .build()
+            .unwrap()
+    };
 
-    std::env::remove_var(VARIABLE);
-    let error = operations(&client)
+    let error = operations(&from_env(UNSET))
         .get(operation_name(0))
         .send()
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, Error::Auth(m) if m.contains(VARIABLE)),
+        matches!(&error, Error::Auth(m) if m.contains(UNSET)),
         "{error:?}"
     );
     assert!(error.is_unauthenticated());
@@ -582,17 +587,15 @@ async fn an_env_token_is_read_at_each_call() {
         "nothing is sent without a token"
     );
 
-    std::env::set_var(VARIABLE, TOKEN);
-    operations(&client)
+    operations(&from_env("CARGO_PKG_NAME"))
         .get(operation_name(0))
         .send()
         .await
         .unwrap();
     assert_eq!(
         fake.requests()[0].authorization,
-        Some(format!("Bearer {TOKEN}"))
+        Some(format!("Bearer {token}"))
     );
-    std::env::remove_var(VARIABLE);
 }
 
 #[tokio::test]
