@@ -111,6 +111,35 @@ async fn a_download_asks_for_alt_media_and_returns_the_bytes() {
 }
 
 #[tokio::test]
+async fn a_streamed_download_arrives_piece_by_piece() {
+    let media: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let recorder = Recorder::start(200, "video/mp4", media.clone()).await;
+    let client = media_client(&recorder);
+
+    let mut download = client
+        .files()
+        .get("videos", "big.mp4")
+        .download_stream()
+        .await
+        .unwrap();
+
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["content-type"], "video/mp4");
+    let mut received = Vec::new();
+    let mut pieces = 0;
+    while let Some(piece) = download.chunk().await.unwrap() {
+        received.extend_from_slice(&piece);
+        pieces += 1;
+    }
+    assert_eq!(received, media);
+    assert!(pieces > 1, "3 MB in one piece: not streamed");
+    assert_eq!(
+        recorder.requests()[0].query,
+        vec![("alt".to_string(), "media".to_string())]
+    );
+}
+
+#[tokio::test]
 async fn the_same_method_without_media_is_plain_json() {
     let recorder = Recorder::start(200, "application/json", FILE_JSON.into()).await;
     let client = media_client(&recorder);

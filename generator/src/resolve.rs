@@ -27,6 +27,7 @@ const BUILDER_RESERVED: &[&str] = &[
     "into_request",
     "upload",
     "download",
+    "download_stream",
     "request_options",
     "pages",
     "items",

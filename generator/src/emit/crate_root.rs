@@ -81,7 +81,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #[cfg(feature = "adc")]
         pub use runtime::adc::ApplicationDefaultCredentials;
         pub use runtime::auth::{EnvToken, StaticToken, TokenFuture, TokenSource};
-        pub use runtime::client::{Client, ClientBuilder};
+        pub use runtime::client::{Client, ClientBuilder, Download};
         pub use runtime::error::{ApiError, DecodeProblem, Error, ErrorDetail, Result, ServiceError};
         pub use runtime::options::{RequestOptions, RequestOptionsBuilder, RetryPolicy};
         #paging

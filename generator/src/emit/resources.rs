@@ -665,6 +665,17 @@ fn media_fns(method: &Method, output: &TokenStream) -> TokenStream {
                 request.query.push(("alt", "media".to_string()));
                 client.download(request).await
             }
+
+            /// As [`download`](Self::download), but hands back the media to read piece by
+            /// piece as it arrives, for media too large to hold at once. Retries and the
+            /// attempt timeout cover the wait for the reply's headers; reading takes as long as
+            /// it takes.
+            pub async fn download_stream(self) -> crate::Result<crate::Download> {
+                let (client, mut request) = self.into_request()?;
+                request.query.retain(|(name, _)| *name != "alt");
+                request.query.push(("alt", "media".to_string()));
+                client.download_stream(request).await
+            }
         }
     });
     quote!(#upload #download)

@@ -29,7 +29,7 @@ pub use reqwest;
 #[cfg(feature = "adc")]
 pub use runtime::adc::ApplicationDefaultCredentials;
 pub use runtime::auth::{EnvToken, StaticToken, TokenFuture, TokenSource};
-pub use runtime::client::{Client, ClientBuilder};
+pub use runtime::client::{Client, ClientBuilder, Download};
 pub use runtime::error::{ApiError, DecodeProblem, Error, ErrorDetail, Result, ServiceError};
 pub use runtime::options::{RequestOptions, RequestOptionsBuilder, RetryPolicy};
 pub use runtime::response::Response;

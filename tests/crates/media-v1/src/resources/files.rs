@@ -88,6 +88,16 @@ impl GetCall {
         request.query.push(("alt", "media".to_string()));
         client.download(request).await
     }
+    /// As [`download`](Self::download), but hands back the media to read piece by
+    /// piece as it arrives, for media too large to hold at once. Retries and the
+    /// attempt timeout cover the wait for the reply's headers; reading takes as long as
+    /// it takes.
+    pub async fn download_stream(self) -> crate::Result<crate::Download> {
+        let (client, mut request) = self.into_request()?;
+        request.query.retain(|(name, _)| *name != "alt");
+        request.query.push(("alt", "media".to_string()));
+        client.download_stream(request).await
+    }
     /// The request as it goes on the wire; refuses invalid path values before anything
     /// is sent.
     fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {

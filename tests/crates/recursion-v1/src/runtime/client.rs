@@ -135,6 +135,8 @@ struct Reply {
     status: reqwest::StatusCode,
     headers: reqwest::header::HeaderMap,
     body: Vec<u8>,
+    /// The unread body of a successful streamed reply.
+    stream: Option<reqwest::Response>,
 }
 
 impl Client {
@@ -154,7 +156,7 @@ impl Client {
         &self,
         request: ApiRequest,
     ) -> Result<Response<T>> {
-        let reply = self.run(&request).await?;
+        let reply = self.run(&request, false).await?;
         match request.data_wrapper {
             true => Ok(decode::<DataWrapper<T>>(reply)?.map(|w| w.data)),
             false => decode(reply),
@@ -163,7 +165,7 @@ impl Client {
 
     /// Sends a call that returns media (`alt=media`) and returns its bytes as received.
     pub(crate) async fn download(&self, request: ApiRequest) -> Result<Response<Vec<u8>>> {
-        let reply = self.run(&request).await?;
+        let reply = self.run(&request, false).await?;
         Ok(Response::new(
             reply.status.as_u16(),
             reply.headers,
@@ -171,9 +173,23 @@ impl Client {
         ))
     }
 
+    /// Sends a call that returns media (`alt=media`), and hands back its body unread, to be read
+    /// piece by piece. Retries cover everything up to the reply's headers.
+    pub(crate) async fn download_stream(&self, request: ApiRequest) -> Result<Download> {
+        let reply = self.run(&request, true).await?;
+        let response = reply
+            .stream
+            .ok_or_else(|| Error::UnexpectedReply("a streamed reply without a body".to_string()))?;
+        Ok(Download {
+            status: reply.status.as_u16(),
+            headers: reply.headers,
+            response,
+        })
+    }
+
     /// Sends a call, retrying transient failures as its options allow, until a successful
     /// reply has been read whole.
-    async fn run(&self, request: &ApiRequest) -> Result<Reply> {
+    async fn run(&self, request: &ApiRequest, stream: bool) -> Result<Reply> {
         let options = request.options.or(&self.inner.defaults);
         let policy = options.retry.clone().unwrap_or_default();
         let idempotent = options.idempotent.unwrap_or(request.idempotent);
@@ -199,7 +215,10 @@ impl Client {
                 attempt,
                 "sending request"
             );
-            let error = match self.attempt(request, url.clone(), &options, limit).await {
+            let error = match self
+                .attempt(request, url.clone(), &options, limit, stream)
+                .await
+            {
                 Ok(reply) if reply.status.is_success() => {
                     tracing::debug!(status = reply.status.as_u16(), attempt, "reply");
                     return Ok(reply);
@@ -276,6 +295,7 @@ impl Client {
         url: reqwest::Url,
         options: &RequestOptions,
         limit: Option<Duration>,
+        stream: bool,
     ) -> Result<Reply> {
         let mut builder = self
             .inner
@@ -283,7 +303,7 @@ impl Client {
             .request(request.method.clone(), url)
             .header(reqwest::header::USER_AGENT, &self.inner.user_agent)
             .header("x-goog-api-client", API_CLIENT_HEADER);
-        if let Some(limit) = limit {
+        if let (Some(limit), false) = (limit, stream) {
             // reqwest's timeout covers the whole exchange, the body's last byte included.
             builder = builder.timeout(limit);
         }
@@ -316,14 +336,30 @@ impl Client {
             }
             (None, None) => builder,
         };
-        let response = builder.send().await.map_err(Error::transport)?;
+        let response = match (limit, stream) {
+            // A stream is read later, for as long as it takes: only its headers are bounded.
+            (Some(limit), true) => tokio::time::timeout(limit, builder.send())
+                .await
+                .map_err(|_| Error::timeout(Duration::ZERO, 1))?,
+            _ => builder.send().await,
+        }
+        .map_err(Error::transport)?;
         let status = response.status();
         let headers = response.headers().clone();
+        if stream && status.is_success() {
+            return Ok(Reply {
+                status,
+                headers,
+                body: Vec::new(),
+                stream: Some(response),
+            });
+        }
         let body = response.bytes().await.map_err(Error::transport)?;
         Ok(Reply {
             status,
             headers,
             body: body.into(),
+            stream: None,
         })
     }
 }
@@ -339,6 +375,33 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<Response<T>> {
     };
     let body = serde_json::from_slice(json).map_err(|e| Error::decode(status, e, &reply.body))?;
     Ok(Response::new(status, reply.headers, body))
+}
+
+/// Media read piece by piece, from `download_stream()`: the reply's status and headers, and its
+/// body as it arrives.
+#[derive(Debug)]
+pub struct Download {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    response: reqwest::Response,
+}
+
+impl Download {
+    /// The HTTP status code (2xx).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The reply's headers (`Content-Type`, `Content-Length`...).
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The next piece of the media as it arrives, or `None` after the last. A connection
+    /// that breaks before the end is an error, never a short success.
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>> {
+        self.response.chunk().await.map_err(Error::transport)
+    }
 }
 
 /// Configures a [`Client`].
