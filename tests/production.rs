@@ -883,6 +883,8 @@ async fn dropping_the_poller_stops_polling() {
     let gave_up = tokio::time::timeout(Duration::from_millis(150), poller).await;
     assert!(gave_up.is_err());
     let polls = fake.requests().len();
+    // It was polling (40 ms, then 80 ms apart) when it was dropped.
+    assert!(polls >= 2, "{polls} polls before the drop");
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(fake.requests().len(), polls);
 }

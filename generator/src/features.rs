@@ -29,7 +29,7 @@ pub fn assign(
     // Top-level methods are always compiled, and so is everything they reach.
     let always = String::new();
     let mut reachers: Vec<(&String, &[Method])> = vec![(&always, top_level)];
-    let resources_list = all(resources);
+    let resources_list = Resource::all_in(resources);
     for resource in &resources_list {
         if let Some(feature) = &resource.feature {
             reachers.push((feature, &resource.methods));
@@ -92,17 +92,6 @@ pub fn assign(
     every
 }
 
-/// The feature of the resource reached from the client through `accessors`.
-pub fn of_path(resources: &[Resource], accessors: &[String]) -> Option<String> {
-    let (first, rest) = accessors.split_first()?;
-    let resource = resources.iter().find(|r| &r.accessor == first)?;
-    if rest.is_empty() {
-        resource.feature.clone()
-    } else {
-        of_path(&resource.children, rest)
-    }
-}
-
 /// The name of the generated type a type refers to, through `Vec`, maps and boxes.
 fn named(ty: &RustType) -> Option<&str> {
     match ty {
@@ -112,19 +101,10 @@ fn named(ty: &RustType) -> Option<&str> {
     }
 }
 
-fn all(resources: &[Resource]) -> Vec<&Resource> {
-    let mut out = Vec::new();
-    for resource in resources {
-        out.push(resource);
-        out.extend(all(&resource.children));
-    }
-    out
-}
-
 /// Feature names by resource path: the last path segment, with as many parent segments as it
 /// takes to make it unique and not one of the crate's own features.
 fn feature_names(resources: &[Resource]) -> BTreeMap<String, String> {
-    let paths: Vec<Vec<&str>> = all(resources)
+    let paths: Vec<Vec<&str>> = Resource::all_in(resources)
         .into_iter()
         .filter(|r| !r.methods.is_empty())
         .map(|r| r.path.split('.').collect())

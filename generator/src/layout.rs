@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use crate::error::Error;
 
@@ -36,14 +37,18 @@ fn rustfmt_command(dir: &Path) -> Command {
 /// Lays out every `(path, source)` (paths relative to the crate root) in place with rustfmt;
 /// when rustfmt cannot be started, leaves them as they are and says so.
 pub fn apply(files: &mut [(String, String)]) -> Result<Layout, Error> {
-    let scratch = Scratch::new();
-    if rustfmt_command(&std::env::temp_dir())
-        .arg("--version")
-        .output()
-        .is_err()
-    {
+    // Whether rustfmt can be started is asked once per process, not once per crate.
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    let available = *AVAILABLE.get_or_init(|| {
+        rustfmt_command(&std::env::temp_dir())
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if !available {
         return Ok(Layout::PrettypleaseOnly);
     }
+    let scratch = Scratch::new();
     let failed = |file: &str, message: String| Error::InvalidOutput {
         file: file.to_string(),
         message,

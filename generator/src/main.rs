@@ -98,7 +98,7 @@ struct Target {
 
 impl Target {
     fn generate(&self) -> Result<discogen::Generated, discogen::Error> {
-        let generated = self.generate_unchecked()?;
+        let generated = self.generate_quietly()?;
         if generated.layout == discogen::layout::Layout::PrettypleaseOnly {
             eprintln!(
                 "warning: rustfmt could not be run (install it with `rustup component add \
@@ -109,7 +109,7 @@ impl Target {
         Ok(generated)
     }
 
-    fn generate_unchecked(&self) -> Result<discogen::Generated, discogen::Error> {
+    fn generate_quietly(&self) -> Result<discogen::Generated, discogen::Error> {
         let resources = if self.all_resources {
             Vec::new()
         } else {

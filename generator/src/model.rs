@@ -56,15 +56,7 @@ impl Api {
 
     /// Every resource of the tree, parents before children.
     pub fn all_resources(&self) -> Vec<&Resource> {
-        fn walk<'a>(resources: &'a [Resource], out: &mut Vec<&'a Resource>) {
-            for resource in resources {
-                out.push(resource);
-                walk(&resource.children, out);
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.resources, &mut out);
-        out
+        Resource::all_in(&self.resources)
     }
 
     /// Whether a model field needs the runtime's wire adapter (and so its module).
@@ -131,6 +123,16 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// Every resource of a tree, parents before children.
+    pub fn all_in(resources: &[Resource]) -> Vec<&Resource> {
+        let mut out = Vec::new();
+        for resource in resources {
+            out.push(resource);
+            out.extend(Resource::all_in(&resource.children));
+        }
+        out
+    }
+
     pub fn module(&self) -> &str {
         self.module_path.last().map(String::as_str).unwrap_or("")
     }

@@ -135,10 +135,8 @@ pub fn resolve(doc: &RestDescription, file: &str, selection: &Selection) -> Resu
     models.sort_by(|a, b| a.name().cmp(b.name()));
     mark_operations(&mut models);
     let features = crate::features::assign(&mut resources, &methods, &mut models, &mut param_enums);
-    let mut poller = find_poller(&resources, &models);
-    if let Some(poller) = &mut poller {
-        poller.feature = crate::features::of_path(&resources, &poller.accessors);
-    }
+    // After `assign`: the poller takes the feature of its resource.
+    let poller = find_poller(&resources, &models);
     param_enums.sort_by(|a, b| a.name.cmp(&b.name));
 
     Ok(Api {
@@ -1105,7 +1103,7 @@ fn find_poller(resources: &[Resource], models: &[TypeDef]) -> Option<PollerMetho
                     fn_name: m.fn_name.clone(),
                     id: m.id.clone(),
                     operation_type: operation_type(m).unwrap_or_default().to_string(),
-                    feature: None,
+                    feature: resource.feature.clone(),
                 })
                 .or_else(|| walk(&resource.children, chain, models));
             chain.pop();

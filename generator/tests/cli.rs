@@ -1,29 +1,7 @@
 //! The `discogen` command line: exit codes, messages, and that a failure writes nothing.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn discogen(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_discogen"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run discogen")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("discogen-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod common;
+use common::{discogen, scratch, workspace};
 
 #[test]
 fn a_dangling_ref_is_exit_1_naming_the_json_path_and_writes_nothing() {

@@ -481,28 +481,43 @@ fn path_parts(method: &Method, path: &[PathPart]) -> Vec<TokenStream> {
 
 fn send_fn(api: &Api, method: &Method) -> TokenStream {
     let parts = path_parts(method, &method.path);
-    let query_params = method
+    // Required single values start the query; lists and optional values are pushed as set.
+    let (leading, pushed): (Vec<&Param>, Vec<&Param>) = method
         .required
         .iter()
         .chain(&method.optional)
         .filter(|p| p.location == Location::Query)
+        .partition(|p| p.required && !matches!(p.ty, RustType::Vec(_)));
+    let leading: Vec<TokenStream> = leading
+        .iter()
         .map(|p| {
             let field = ident(&p.field);
             let wire = &p.wire;
-            match (&p.ty, p.required) {
-                (RustType::Vec(_), _) => quote! {
-                    for value in &self.#field {
-                        query.push((#wire, value.to_string()));
-                    }
-                },
-                (_, true) => TokenStream::new(),
-                (_, false) => quote! {
-                    if let Some(value) = &self.#field {
-                        query.push((#wire, value.to_string()));
-                    }
-                },
+            quote!((#wire, self.#field.to_string()))
+        })
+        .collect();
+    let query_init = if leading.is_empty() {
+        quote!(let mut query = Vec::new();)
+    } else {
+        quote!(let mut query = vec![#(#leading),*];)
+    };
+    let query_params = pushed.iter().map(|p| {
+        let field = ident(&p.field);
+        let wire = &p.wire;
+        if matches!(p.ty, RustType::Vec(_)) {
+            quote! {
+                for value in &self.#field {
+                    query.push((#wire, value.to_string()));
+                }
             }
-        });
+        } else {
+            quote! {
+                if let Some(value) = &self.#field {
+                    query.push((#wire, value.to_string()));
+                }
+            }
+        }
+    });
     let body = match &method.request {
         Some(body) => {
             let arg = ident(&body.arg);
@@ -544,22 +559,6 @@ fn send_fn(api: &Api, method: &Method) -> TokenStream {
             self.send_with_response().await?;
             Ok(())
         },
-    };
-    // Required query parameters start the query; optional ones are pushed when set.
-    let required_query: Vec<TokenStream> = method
-        .required
-        .iter()
-        .filter(|p| p.location == Location::Query && !matches!(p.ty, RustType::Vec(_)))
-        .map(|p| {
-            let field = ident(&p.field);
-            let wire = &p.wire;
-            quote!((#wire, self.#field.to_string()))
-        })
-        .collect();
-    let query_init = if required_query.is_empty() {
-        quote!(let mut query = Vec::new();)
-    } else {
-        quote!(let mut query = vec![#(#required_query),*];)
     };
     quote! {
         /// Sends the request and returns the service's reply.
