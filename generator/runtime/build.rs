@@ -1,4 +1,4 @@
-//! Build script of the generated crate: records the compiler's version, which Google's client
+//! Build script of discogen-runtime: records the compiler's version, which Google's client
 //! libraries report in the `x-goog-api-client` header (`gl-rust/1.85.0`).
 
 use std::process::Command;

@@ -12,23 +12,23 @@ use crate::model::Api;
 
 /// The runtime modules: name and source.
 const MODULES: &[(&str, &str)] = &[
-    ("adc", include_str!("../../runtime/adc.rs")),
-    ("auth", include_str!("../../runtime/auth.rs")),
-    ("client", include_str!("../../runtime/client.rs")),
-    ("error", include_str!("../../runtime/error.rs")),
-    ("options", include_str!("../../runtime/options.rs")),
-    ("paging", include_str!("../../runtime/paging.rs")),
-    ("path", include_str!("../../runtime/path.rs")),
-    ("poll", include_str!("../../runtime/poll.rs")),
-    ("response", include_str!("../../runtime/response.rs")),
-    ("wire", include_str!("../../runtime/wire.rs")),
+    ("adc", include_str!("../../runtime-old/adc.rs")),
+    ("auth", include_str!("../../runtime-old/auth.rs")),
+    ("client", include_str!("../../runtime-old/client.rs")),
+    ("error", include_str!("../../runtime-old/error.rs")),
+    ("options", include_str!("../../runtime-old/options.rs")),
+    ("paging", include_str!("../../runtime-old/paging.rs")),
+    ("path", include_str!("../../runtime-old/path.rs")),
+    ("poll", include_str!("../../runtime-old/poll.rs")),
+    ("response", include_str!("../../runtime-old/response.rs")),
+    ("wire", include_str!("../../runtime-old/wire.rs")),
 ];
 
 /// Modules compiled only with a cargo feature of the generated crate: module, feature.
 const FEATURE_GATED: &[(&str, &str)] = &[("adc", "adc")];
 
 /// The build script: it records the compiler version for the `x-goog-api-client` header.
-const BUILD_SCRIPT: &str = include_str!("../../runtime/build.rs");
+const BUILD_SCRIPT: &str = include_str!("../../runtime-old/build.rs");
 
 /// The runtime of one crate: the modules copied as they are, and `src/runtime/mod.rs`.
 pub struct Runtime {
