@@ -366,8 +366,14 @@ async fn poll_once(api: &ApiClient, name: &str) -> Result<RawOperation> {
         )));
     };
     let state = CallState::new(api);
+    let Some(variable) = method.path_variables().next() else {
+        return Err(Error::UnexpectedReply(format!(
+            "{} has no path variable to name the operation by",
+            method.id
+        )));
+    };
     let mut params = Params::default();
-    params.path.push(Cow::Borrowed(name));
+    params.path.push((variable, Cow::Borrowed(name)));
     let prepared = Prepared::new(&state, method, params, None, None)?;
     let reply = send::run(api, &prepared, Read::Json).await?;
     Ok(send::decode::<RawOperation>(reply, api.api.data_wrapper)?.into_body())

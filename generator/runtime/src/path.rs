@@ -86,11 +86,13 @@ fn resource_name_match(pattern: &str, value: &str) -> Option<bool> {
     Some(rest.is_empty())
 }
 
-/// Expands a path template with the values of its variables (in template order), refusing
-/// values that do not match their pattern or that would change the request's target.
-pub(crate) fn expand(template: &[Segment], values: &[Cow<'_, str>]) -> Result<String> {
+/// Expands a path template with the values of its variables (by wire name), refusing values
+/// that do not match their pattern or that would change the request's target.
+pub(crate) fn expand(
+    template: &[Segment],
+    values: &[(&'static str, Cow<'_, str>)],
+) -> Result<String> {
     let mut path = String::with_capacity(64);
-    let mut values = values.iter();
     for segment in template {
         let (name, pattern, reserved) = match segment {
             Segment::Literal(text) => {
@@ -100,7 +102,7 @@ pub(crate) fn expand(template: &[Segment], values: &[Cow<'_, str>]) -> Result<St
             Segment::Simple { name, pattern } => (*name, *pattern, false),
             Segment::Reserved { name, pattern } => (*name, *pattern, true),
         };
-        let Some(value) = values.next() else {
+        let Some((_, value)) = values.iter().find(|(n, _)| *n == name) else {
             return Err(Error::invalid(
                 name,
                 "the path needs a value for this variable",
@@ -177,7 +179,10 @@ mod tests {
     ];
 
     fn expand_with(name: &str, id: &str) -> Result<String> {
-        expand(TEMPLATE, &[Cow::Borrowed(name), Cow::Borrowed(id)])
+        expand(
+            TEMPLATE,
+            &[("name", Cow::Borrowed(name)), ("id", Cow::Borrowed(id))],
+        )
     }
 
     #[test]
@@ -205,7 +210,11 @@ mod tests {
             );
         }
         assert!(expand_with("projects/p/operations/o", "..").is_err());
-        assert!(expand(TEMPLATE, &[Cow::Borrowed("projects/p/operations/o")]).is_err());
+        assert!(expand(
+            TEMPLATE,
+            &[("name", Cow::Borrowed("projects/p/operations/o"))]
+        )
+        .is_err());
     }
 
     #[test]

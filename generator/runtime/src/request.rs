@@ -100,18 +100,18 @@ impl CallState {
     }
 }
 
-/// The values of a call's parameters, as a builder writes them: path values in the order of
-/// its method's path variables, then query values by wire name.
+/// The values of a call's parameters, as a builder writes them: path and query values by wire
+/// name.
 #[derive(Debug, Default)]
 pub struct Params<'a> {
-    pub(crate) path: Vec<Cow<'a, str>>,
+    pub(crate) path: Vec<(&'static str, Cow<'a, str>)>,
     pub(crate) query: Query<'a>,
 }
 
 impl<'a> Params<'a> {
-    /// The value of the next path variable.
-    pub fn path(&mut self, value: &'a impl PathValue) {
-        self.path.push(value.path_text());
+    /// The value of the path variable `name`.
+    pub fn path(&mut self, name: &'static str, value: &'a impl PathValue) {
+        self.path.push((name, value.path_text()));
     }
 
     /// A query parameter: nothing when `value` is an unset option or an empty list, one
