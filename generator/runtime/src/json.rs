@@ -357,7 +357,7 @@ pub fn from_value<T: Json>(value: serde_json::Value) -> Result<T, serde_json::Er
 
 /// Implements [`Json`], `serde::Serialize` and `serde::Deserialize` for a generated model: a
 /// struct whose fields are all `Option`s, each read from and written to the member of the
-/// given wire name, and a map that keeps every other member.
+/// given wire name (`field: "wireName"`), and a map that keeps every other member.
 ///
 /// ```
 /// #[derive(Clone, Debug, Default, PartialEq)]
@@ -366,7 +366,7 @@ pub fn from_value<T: Json>(value: serde_json::Value) -> Result<T, serde_json::Er
 ///     pub r#type: Option<i64>,
 ///     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 /// }
-/// discogen_runtime::model!(Hub { "name" => name, "@type" => r#type } unknown_fields);
+/// discogen_runtime::model!(Hub { name: "name", r#type: "@type" }, unknown_fields);
 ///
 /// let hub: Hub = serde_json::from_str(r#"{"name":"a","@type":"7","extra":[1]}"#).unwrap();
 /// assert_eq!(hub.r#type, Some(7));
@@ -378,7 +378,7 @@ pub fn from_value<T: Json>(value: serde_json::Value) -> Result<T, serde_json::Er
 /// ```
 #[macro_export]
 macro_rules! model {
-    ($name:ident { $($wire:literal => $field:ident),* $(,)? } $unknown:ident) => {
+    ($name:ident { $($field:ident : $wire:literal),* $(,)? }, $unknown:ident) => {
         impl $crate::json::Json for $name {
             fn write<S: $crate::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 use $crate::serde::ser::SerializeMap as _;
@@ -423,19 +423,20 @@ macro_rules! model {
 
 /// Implements [`Json`] and serde's traits for an enum of string values with a catch-all
 /// variant that keeps values this crate does not know (so a value added to the API later
-/// survives a read and a write), plus `as_str`, `From<&str>` and `Display`.
+/// survives a read and a write), plus `as_str`, `From<&str>` and `Display`. Variants are
+/// given as `Variant: "WIRE_VALUE"`.
 ///
 /// ```
 /// #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 /// pub enum State { Active, Deleting, UnknownValue(String) }
-/// discogen_runtime::string_enum!(State { Active => "ACTIVE", Deleting => "DELETING" } UnknownValue);
+/// discogen_runtime::string_enum!(State { Active: "ACTIVE", Deleting: "DELETING" }, UnknownValue);
 ///
 /// assert_eq!(State::from("ACTIVE"), State::Active);
 /// assert_eq!(State::from("NEW").as_str(), "NEW");
 /// ```
 #[macro_export]
 macro_rules! string_enum {
-    ($name:ident { $($variant:ident => $wire:literal),* $(,)? } $unknown:ident) => {
+    ($name:ident { $($variant:ident : $wire:literal),* $(,)? }, $unknown:ident) => {
         impl $name {
             /// The value as it is sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -520,15 +521,18 @@ mod tests {
         r#type: Option<String>,
         unknown: serde_json::Map<String, serde_json::Value>,
     }
-    crate::model!(Sample {
-        "int" => int,
-        "ints" => ints,
-        "float" => float,
-        "bytes" => bytes,
-        "nested" => nested,
-        "map" => map,
-        "@type" => r#type,
-    } unknown);
+    crate::model!(
+        Sample {
+            int: "int",
+            ints: "ints",
+            float: "float",
+            bytes: "bytes",
+            nested: "nested",
+            map: "map",
+            r#type: "@type",
+        },
+        unknown
+    );
 
     #[test]
     fn wire_forms_round_trip() {
@@ -567,7 +571,13 @@ mod tests {
         SelfValue,
         UnknownValue(String),
     }
-    crate::string_enum!(State { Active => "ACTIVE", SelfValue => "SELF" } UnknownValue);
+    crate::string_enum!(
+        State {
+            Active: "ACTIVE",
+            SelfValue: "SELF"
+        },
+        UnknownValue
+    );
 
     #[test]
     fn enums_keep_values_they_do_not_know() {

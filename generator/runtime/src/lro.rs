@@ -89,13 +89,16 @@ pub struct RawOperation {
     pub unknown_fields: serde_json::Map<String, Value>,
 }
 
-crate::model!(RawOperation {
-    "name" => name,
-    "done" => done,
-    "error" => error,
-    "response" => response,
-    "metadata" => metadata,
-} unknown_fields);
+crate::model!(
+    RawOperation {
+        name: "name",
+        done: "done",
+        error: "error",
+        response: "response",
+        metadata: "metadata",
+    },
+    unknown_fields
+);
 
 impl RawOperation {
     /// Whether the operation has finished, successfully or not.
@@ -455,7 +458,7 @@ mod tests {
             n: Option<i64>,
             rest: serde_json::Map<String, Value>,
         }
-        crate::model!(N { "n" => n } rest);
+        crate::model!(N { n: "n" }, rest);
         assert_eq!(done.outcome::<N>().unwrap().unwrap().n, Some(5));
         let wrong: RawOperation =
             json::from_slice(br#"{"done":true,"response":{"n":"x"}}"#).unwrap();
