@@ -4,26 +4,25 @@
 //! itself and inline request schemas.
 
 use discogen_tests::Recorder;
+use media_v1::prelude::*;
 use serde_json::{json, Value};
 
 const FILE_JSON: &str = r#"{"name": "cat.png", "size": "5", "contentType": "image/png"}"#;
 
-fn media_client(recorder: &Recorder) -> media_v1::Client {
-    media_v1::Client::builder()
-        .base_url(recorder.base_url(media_v1::SERVICE_PATH))
+fn media_client(recorder: &Recorder) -> media_v1::Service {
+    let client = media_v1::Client::builder()
         .bearer_token("token")
         .build()
-        .unwrap()
+        .unwrap();
+    media_v1::Service::with_base_url(&client, recorder.base_url(media_v1::SERVICE_PATH))
 }
 
 #[tokio::test]
 async fn a_multipart_upload_sends_metadata_then_media_to_the_upload_path() {
     let recorder = Recorder::start(200, "application/json", FILE_JSON.into()).await;
     let client = media_client(&recorder);
-    let metadata = media_v1::models::File {
-        name: Some("cat.png".to_string()),
-        ..Default::default()
-    };
+    let mut metadata = media_v1::models::File::default();
+    metadata.name = Some("cat.png".to_string());
     let media = b"\x89PNG\r\n--not-a-boundary\x00\xff".to_vec();
 
     let file = client
@@ -43,6 +42,7 @@ async fn a_multipart_upload_sends_metadata_then_media_to_the_upload_path() {
         request.query,
         vec![
             ("name".to_string(), "cat.png".to_string()),
+            ("prettyPrint".to_string(), "false".to_string()),
             ("uploadType".to_string(), "multipart".to_string())
         ]
     );
@@ -78,7 +78,10 @@ async fn a_simple_upload_sends_the_media_alone() {
     assert_eq!(request.path, "/upload/media/v1/b/photos/files/cat.png");
     assert_eq!(
         request.query,
-        vec![("uploadType".to_string(), "media".to_string())]
+        vec![
+            ("prettyPrint".to_string(), "false".to_string()),
+            ("uploadType".to_string(), "media".to_string())
+        ]
     );
     assert_eq!(request.header("content-type"), Some("image/png"));
     assert_eq!(request.body, b"pixels");
@@ -152,7 +155,10 @@ async fn the_same_method_without_media_is_plain_json() {
         .unwrap();
 
     assert_eq!(file.content_type.as_deref(), Some("image/png"));
-    assert!(recorder.requests()[0].query.is_empty());
+    assert_eq!(
+        recorder.requests()[0].query,
+        vec![("prettyPrint".to_string(), "false".to_string())]
+    );
 }
 
 #[tokio::test]
@@ -160,17 +166,19 @@ async fn data_wrapper_bodies_and_the_api_version_header() {
     let reply = json!({"data": {"text": "hallo", "source": "en"}}).to_string();
     let recorder = Recorder::start(200, "application/json", reply.into()).await;
     let client = wrapper_v1::Client::builder()
-        .base_url(recorder.base_url(""))
+        .root_url(recorder.base_url(""))
         .api_key("key")
         .build()
         .unwrap();
-    let text = wrapper_v1::models::Translation {
-        text: Some("hello".to_string()),
-        ..Default::default()
-    };
+    let mut text = wrapper_v1::models::Translation::default();
+    text.text = Some("hello".to_string());
 
-    // A method of the API itself: a function of the client.
-    let translated = client.translate("de", text).send().await.unwrap();
+    // A method of the API itself: a function of the service.
+    let translated = wrapper_v1::Service::new(&client)
+        .translate("de", text)
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(translated.text.as_deref(), Some("hallo"));
     let request = &recorder.requests()[0];
@@ -185,16 +193,19 @@ async fn an_inline_request_schema_is_a_struct_of_its_own() {
     let reply = json!({"data": {"accepted": 3}}).to_string();
     let recorder = Recorder::start(200, "application/json", reply.into()).await;
     let client = wrapper_v1::Client::builder()
-        .base_url(recorder.base_url(""))
+        .root_url(recorder.base_url(""))
         .build()
         .unwrap();
-    let event = wrapper_v1::models::EventsRecordRequest {
-        kind: Some("click".to_string()),
-        count: Some(3),
-        ..Default::default()
-    };
+    let mut event = wrapper_v1::models::EventsRecordRequest::default();
+    event.kind = Some("click".to_string());
+    event.count = Some(3);
 
-    let reply = client.events().record(event).send().await.unwrap();
+    let reply = wrapper_v1::Service::new(&client)
+        .events()
+        .record(event)
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(reply["accepted"], 3);
     let request = &recorder.requests()[0];

@@ -20,7 +20,11 @@ fn check(doc: &str, out: &str, selection: Selection, command: &str) -> Option<St
     // As `discogen generate` does: the successor of what is on disk, so versions and
     // changelogs compare too.
     let previous = discogen::history::Previous::read(&root.join(out));
-    let generated = discogen::generate_after(&root.join(doc), &selection, Some(&previous)).unwrap();
+    let options = discogen::Options {
+        selection,
+        ..discogen::Options::for_output(&root.join(out))
+    };
+    let generated = discogen::generate(&root.join(doc), &options, Some(&previous)).unwrap();
     let differences: Vec<Difference> = output::check(&root.join(out), &generated.files).unwrap();
     if differences.is_empty() {
         return None;
@@ -119,14 +123,21 @@ fn check_digests(dir: &str) -> usize {
         let row = table
             .lines()
             .find(|l| l.starts_with(&format!("| `{file}`")))
-            .unwrap_or_else(|| panic!("{dir}/README.md records no provenance for {file}"));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{dir}/README.md records no provenance for {file}: cargo run -p discogen -- \
+                     record {dir}/{file} --source \"where it comes from\""
+                )
+            });
         let digest: String = Sha256::digest(std::fs::read(&path).unwrap())
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
         assert!(
             row.contains(&format!("`{digest}`")),
-            "{file}: sha256 {digest} is not the one recorded: {row}"
+            "{dir}/{file}: sha256 {digest} is not the one recorded in {dir}/README.md ({row}); \
+             if the file was replaced on purpose, record where it comes from: \
+             cargo run -p discogen -- record {dir}/{file} --source \"...\""
         );
         checked += 1;
     }

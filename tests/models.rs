@@ -75,11 +75,9 @@ fn bytes_are_base64_in_either_alphabet() {
         let read: Counters = serde_json::from_value(json!({ "digest": text })).unwrap();
         assert_eq!(read.digest.as_ref(), Some(&bytes), "{text}");
     }
-    let written = serde_json::to_value(Counters {
-        digest: Some(bytes),
-        ..Default::default()
-    })
-    .unwrap();
+    let mut counters = Counters::default();
+    counters.digest = Some(bytes);
+    let written = serde_json::to_value(counters).unwrap();
     assert_eq!(written["digest"], json!("+/8APg=="));
     let error = serde_json::from_value::<Counters>(json!({"digest": "not base64!"}))
         .unwrap_err()
@@ -168,13 +166,9 @@ fn odd_and_colliding_names_keep_their_wire_names() {
     assert_eq!(thing.foo_bar_2.as_deref(), Some("h"));
     assert_eq!(thing.unknown_fields_2.as_deref(), Some("i"));
     assert_eq!(thing._30days, Some(true));
-    assert_eq!(
-        thing.option,
-        Some(OptionModel {
-            value: Some("j".into()),
-            ..Default::default()
-        })
-    );
+    let mut option = OptionModel::default();
+    option.value = Some("j".into());
+    assert_eq!(thing.option, Some(option));
     assert!(thing.unknown_fields.is_empty());
     assert_eq!(serde_json::to_value(&thing).unwrap(), input);
 }
@@ -193,8 +187,9 @@ fn recursive_schemas_nest() {
 /// A list method whose page holds a single list of strings streams those strings, and a
 /// required query parameter is positional.
 #[allow(dead_code)]
-fn list_items_are_typed(client: &paging_v1::Client) -> paging_v1::PageStream<String> {
-    client
+fn list_items_are_typed(service: &paging_v1::Service) -> paging_v1::PageStream<String> {
+    use paging_v1::prelude::*;
+    service
         .widgets()
         .list_names("my-project", "required-value")
         .items()

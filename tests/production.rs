@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 
 use discogen_tests::{operation_name, FakeOperations, Fault, PARENT};
 use networkconnectivity_v1::models::GoogleLongrunningCancelOperationRequest;
+use networkconnectivity_v1::prelude::*;
 use networkconnectivity_v1::resources::projects::locations::operations::OperationsResource;
 use networkconnectivity_v1::{
-    Client, ClientBuilder, DecodeProblem, EnvToken, Error, ErrorDetail, PollPolicy,
-    RequestOptionsBuilder, RetryPolicy,
+    Client, ClientBuilder, DecodeProblem, EnvToken, Error, ErrorDetail, PollPolicy, RetryPolicy,
+    Service,
 };
 use serde_json::json;
 
@@ -33,13 +34,13 @@ async fn start() -> FakeOperations {
 
 fn builder(fake: &FakeOperations) -> ClientBuilder {
     Client::builder()
-        .base_url(fake.base_url())
+        .root_url(fake.base_url())
         .bearer_token(TOKEN)
         .retry_policy(fast_retries())
 }
 
 fn operations(client: &Client) -> OperationsResource {
-    client.projects().locations().operations()
+    Service::new(client).projects().locations().operations()
 }
 
 fn service_status(error: &Error) -> u16 {
@@ -86,7 +87,11 @@ async fn every_transient_status_is_retried_for_a_get() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let fake = start().await;
-    let client = builder(&fake).build().unwrap();
+    // Waits the service asks for are honoured up to the policy's maximum backoff.
+    let client = builder(&fake)
+        .retry_policy(fast_retries().max_backoff(Duration::from_secs(3)))
+        .build()
+        .unwrap();
     fake.inject([Fault::Status {
         status: 429,
         retry_after: Some("1".to_string()),
@@ -110,7 +115,11 @@ async fn retry_after_is_honoured() {
 #[tokio::test]
 async fn retry_after_as_an_http_date_is_honoured() {
     let fake = start().await;
-    let client = builder(&fake).build().unwrap();
+    // Waits the service asks for are honoured up to the policy's maximum backoff.
+    let client = builder(&fake)
+        .retry_policy(fast_retries().max_backoff(Duration::from_secs(3)))
+        .build()
+        .unwrap();
     // HTTP dates have whole seconds: two seconds ahead is at least one second away.
     let when = std::time::SystemTime::now() + Duration::from_secs(2);
     fake.inject([Fault::Status {
@@ -134,7 +143,11 @@ async fn retry_after_as_an_http_date_is_honoured() {
 #[tokio::test]
 async fn a_retry_info_detail_sets_the_wait_when_there_is_no_retry_after() {
     let fake = start().await;
-    let client = builder(&fake).build().unwrap();
+    // Waits the service asks for are honoured up to the policy's maximum backoff.
+    let client = builder(&fake)
+        .retry_policy(fast_retries().max_backoff(Duration::from_secs(3)))
+        .build()
+        .unwrap();
     fake.inject([Fault::Status {
         status: 503,
         retry_after: None,
@@ -240,7 +253,7 @@ async fn a_refused_connection_is_retried_then_reported_as_transport() {
         .unwrap()
         .port();
     let client = Client::builder()
-        .base_url(format!("http://127.0.0.1:{port}/"))
+        .root_url(format!("http://127.0.0.1:{port}/"))
         .bearer_token(TOKEN)
         .retry_policy(fast_retries().max_attempts(3))
         .build()
@@ -278,7 +291,7 @@ async fn every_attempt_is_visible_in_tracing_and_no_secret_is() {
 
     operations(&client)
         .get(&name)
-        .access_token(TOKEN)
+        .with_header("x-goog-iap-jwt-assertion", TOKEN)
         .send()
         .await
         .unwrap();
@@ -530,9 +543,9 @@ async fn send_with_response_gives_status_headers_and_body() {
 #[tokio::test]
 async fn a_missing_or_wrong_token_is_a_401_with_google_s_details() {
     let fake = start().await;
-    let anonymous = Client::builder().base_url(fake.base_url()).build().unwrap();
+    let anonymous = Client::builder().root_url(fake.base_url()).build().unwrap();
     let wrong = Client::builder()
-        .base_url(fake.base_url())
+        .root_url(fake.base_url())
         .bearer_token("wrong")
         .build()
         .unwrap();
@@ -566,7 +579,7 @@ async fn an_env_token_is_read_from_the_environment() {
     let fake = FakeOperations::start(&token, 10).await;
     let from_env = |variable: &str| {
         Client::builder()
-            .base_url(fake.base_url())
+            .root_url(fake.base_url())
             .token_source(EnvToken::new(variable))
             .build()
             .unwrap()
@@ -599,7 +612,7 @@ async fn an_env_token_is_read_from_the_environment() {
 }
 
 #[tokio::test]
-async fn an_api_key_is_sent_as_the_key_parameter() {
+async fn an_api_key_is_sent_as_a_header_and_never_in_the_url() {
     let fake = start().await;
     let client = builder(&fake).api_key(API_KEY).build().unwrap();
 
@@ -608,19 +621,17 @@ async fn an_api_key_is_sent_as_the_key_parameter() {
         .send()
         .await
         .unwrap();
-    operations(&client)
-        .get(operation_name(0))
-        .key("per-call-key")
-        .send()
-        .await
-        .unwrap();
 
     let requests = fake.requests();
-    assert_eq!(requests[0].param("key"), Some(API_KEY));
-    // A call's own key wins, and is sent once.
-    assert_eq!(
-        requests[1].query,
-        vec![("key".to_string(), "per-call-key".to_string())]
+    assert_eq!(requests[0].api_key.as_deref(), Some(API_KEY));
+    // Out of the URL, where proxies and access logs would keep it.
+    assert!(
+        requests[0]
+            .query
+            .iter()
+            .all(|(name, value)| name != "key" && value != API_KEY),
+        "{:?}",
+        requests[0].query
     );
 }
 
@@ -674,8 +685,7 @@ async fn no_secret_appears_in_debug_output_or_in_any_error() {
     );
     let call = operations(&client)
         .get(operation_name(0))
-        .access_token(TOKEN)
-        .key(API_KEY);
+        .with_header("x-goog-iap-jwt-assertion", TOKEN);
     let debug = format!("{call:?}");
     assert!(
         !debug.contains(TOKEN) && !debug.contains(API_KEY),
@@ -694,7 +704,7 @@ async fn no_secret_appears_in_debug_output_or_in_any_error() {
         fake.inject([fault]);
         let call = operations(&client)
             .get(operation_name(0))
-            .access_token(TOKEN)
+            .with_header("x-goog-iap-jwt-assertion", TOKEN)
             .without_retries()
             .with_attempt_timeout(Duration::from_millis(300));
         errors.push(call.send().await.unwrap_err());
@@ -712,7 +722,7 @@ async fn no_secret_appears_in_debug_output_or_in_any_error() {
         .unwrap()
         .port();
     let unreachable = Client::builder()
-        .base_url(format!("http://127.0.0.1:{port}/"))
+        .root_url(format!("http://127.0.0.1:{port}/"))
         .bearer_token(TOKEN)
         .api_key(API_KEY)
         .retry_policy(RetryPolicy::none())
@@ -721,7 +731,7 @@ async fn no_secret_appears_in_debug_output_or_in_any_error() {
     errors.push(
         operations(&unreachable)
             .get(operation_name(0))
-            .access_token(TOKEN)
+            .with_header("x-goog-iap-jwt-assertion", TOKEN)
             .send()
             .await
             .unwrap_err(),
@@ -759,14 +769,12 @@ async fn the_poller_returns_the_response_once_the_operation_is_done() {
         json!({"response": {"@type": "type.googleapis.com/google.cloud.networkconnectivity.v1.Hub", "name": "hub-1"}}),
     );
 
-    let operation = client
+    let response = Service::new(&client)
         .wait_for_operation(&name)
         .with_policy(quick_polls())
         .await
         .unwrap();
 
-    assert!(operation.is_done());
-    let response = operation.into_outcome().unwrap().unwrap();
     assert_eq!(response["name"], "hub-1");
     let polls = fake.requests();
     assert_eq!(polls.len(), 4);
@@ -783,12 +791,10 @@ async fn the_poller_returns_the_response_once_the_operation_is_done() {
 async fn a_method_that_starts_an_operation_can_wait_for_it() {
     let fake = start().await;
     let client = builder(&fake).build().unwrap();
-    let hub = networkconnectivity_v1::models::Hub {
-        description: Some("made by a test".to_string()),
-        ..Default::default()
-    };
+    let mut hub = networkconnectivity_v1::models::Hub::default();
+    hub.description = Some("made by a test".to_string());
 
-    let operation = client
+    let created = Service::new(&client)
         .projects()
         .locations()
         .global()
@@ -799,12 +805,11 @@ async fn a_method_that_starts_an_operation_can_wait_for_it() {
         .await
         .unwrap();
 
-    let created = operation.into_outcome().unwrap().unwrap();
     assert_eq!(
-        created["name"],
-        "projects/demo-project/locations/global/hubs/hub-1"
+        created.name.as_deref(),
+        Some("projects/demo-project/locations/global/hubs/hub-1")
     );
-    assert_eq!(created["description"], "made by a test");
+    assert_eq!(created.description.as_deref(), Some("made by a test"));
     let requests = fake.requests();
     // The create (POST with a query parameter and a body), then two polls.
     assert_eq!(requests.len(), 3);
@@ -836,13 +841,13 @@ async fn a_cancelled_operation_comes_back_with_code_1() {
         .send()
         .await
         .unwrap();
-    let operation = client
+    let error = Service::new(&client)
         .wait_for_operation(&name)
         .with_policy(quick_polls())
         .await
-        .unwrap();
+        .unwrap_err();
 
-    let status = operation.into_outcome().unwrap().unwrap_err();
+    let status = error.as_operation_status().expect("the operation's status");
     assert_eq!(status.code, Some(1));
 }
 
@@ -854,7 +859,7 @@ async fn the_poller_times_out_at_its_deadline() {
     fake.add_pending_operation(&name, usize::MAX, json!({"response": {}}));
 
     let started = Instant::now();
-    let error = client
+    let error = Service::new(&client)
         .wait_for_operation(&name)
         .with_policy(quick_polls().timeout(Duration::from_millis(500)))
         .wait()
@@ -879,7 +884,9 @@ async fn dropping_the_poller_stops_polling() {
     let name = format!("{PARENT}/operations/abandoned");
     fake.add_pending_operation(&name, usize::MAX, json!({"response": {}}));
 
-    let poller = client.wait_for_operation(&name).with_policy(quick_polls());
+    let poller = Service::new(&client)
+        .wait_for_operation(&name)
+        .with_policy(quick_polls());
     let gave_up = tokio::time::timeout(Duration::from_millis(150), poller).await;
     assert!(gave_up.is_err());
     let polls = fake.requests().len();
@@ -895,7 +902,10 @@ async fn the_poller_reports_an_error_that_outlives_the_retries() {
     let client = builder(&fake).build().unwrap();
     let missing = format!("{PARENT}/operations/missing");
 
-    let error = client.wait_for_operation(&missing).await.unwrap_err();
+    let error = Service::new(&client)
+        .wait_for_operation(&missing)
+        .await
+        .unwrap_err();
 
     assert_eq!(service_status(&error), 404);
 }
@@ -924,13 +934,7 @@ async fn values_that_would_change_the_target_are_refused_before_sending() {
     for value in &refused {
         let error = operations(&client).get(value).send().await.unwrap_err();
         assert!(
-            matches!(
-                error,
-                Error::InvalidRequest {
-                    parameter: "name",
-                    ..
-                }
-            ),
+            matches!(&error, Error::InvalidRequest { parameter, .. } if parameter == "name"),
             "{value:?}: {error:?}"
         );
         let error = operations(&client).list(value).send().await.unwrap_err();

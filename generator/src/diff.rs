@@ -209,14 +209,14 @@ impl Diff {
             if group.is_empty() {
                 continue;
             }
-            let _ = writeln!(out, "\n### {title}\n");
+            let _ = writeln!(out, "\n**{title}**\n");
             for change in group {
                 let _ = writeln!(
                     out,
                     "- {} `{}`: {}",
                     change.area.label(),
                     change.item,
-                    change.what.replace('<', "&lt;").replace('>', "&gt;")
+                    markdown_text(&change.what)
                 );
             }
         }
@@ -234,6 +234,17 @@ impl Diff {
         }))
         .expect("a diff serializes")
             + "\n"
+    }
+}
+
+/// Text for Markdown: as it is, or as code when it holds what Markdown would read as markup
+/// (`map<string>` would be an HTML tag, `a_b_c` emphasis).
+fn markdown_text(text: &str) -> String {
+    if text.contains(['<', '>', '*', '_', '[', '`', '\\']) {
+        let fence = if text.contains('`') { "``" } else { "`" };
+        format!("{fence}{text}{fence}")
+    } else {
+        text.to_string()
     }
 }
 
@@ -446,10 +457,10 @@ fn compare_enum_values(
     }
 }
 
-/// The semver part of the next crate version, given the previous one and the diff: patch when
-/// the API is the same, minor for additive changes, major for breaking ones (minor before 1.0,
+/// The semver part of the next crate version, given the previous one and what changed: patch
+/// when nothing did, minor for additive changes, major for breaking ones (minor before 1.0,
 /// where a minor bump is what signals a breaking change).
-pub fn next_version(previous: &str, diff: &Diff) -> String {
+pub fn next_version(previous: &str, breaking: bool, additive: bool) -> String {
     let core = previous.split('+').next().unwrap_or(previous);
     let mut numbers = core.split('.').map(|n| n.parse::<u64>().unwrap_or(0));
     let (major, minor, patch) = (
@@ -457,8 +468,6 @@ pub fn next_version(previous: &str, diff: &Diff) -> String {
         numbers.next().unwrap_or(1),
         numbers.next().unwrap_or(0),
     );
-    let breaking = diff.count(Impact::Breaking) > 0;
-    let additive = diff.count(Impact::Additive) > 0;
     match (major, breaking, additive) {
         (0, true, _) | (0, false, true) => format!("0.{}.0", minor + 1),
         (_, true, _) => format!("{}.0.0", major + 1),
@@ -484,34 +493,20 @@ pub fn summary(diff: &Diff) -> String {
 mod tests {
     use super::*;
 
-    fn diff_of(impacts: &[Impact]) -> Diff {
-        Diff {
-            api: "x v1".into(),
-            old_revision: "1".into(),
-            new_revision: "2".into(),
-            changes: impacts
-                .iter()
-                .map(|&impact| Change {
-                    impact,
-                    area: Area::Method,
-                    item: "m".into(),
-                    what: "w".into(),
-                })
-                .collect(),
-        }
-    }
-
     #[test]
-    fn versions_follow_the_diff() {
-        let none = diff_of(&[]);
-        let additive = diff_of(&[Impact::Additive]);
-        let breaking = diff_of(&[Impact::Additive, Impact::Breaking]);
+    fn versions_follow_the_changes() {
+        let none = (false, false);
+        let additive = (false, true);
+        let breaking = (true, true);
+        let next_version = |version: &str, (breaking, additive): (bool, bool)| {
+            next_version(version, breaking, additive)
+        };
         // Before 1.0 a minor bump is the breaking one, and additive changes take one too.
-        assert_eq!(next_version("0.3.1", &none), "0.3.2");
-        assert_eq!(next_version("0.3.1", &additive), "0.4.0");
-        assert_eq!(next_version("0.3.1", &breaking), "0.4.0");
-        assert_eq!(next_version("1.4.2", &none), "1.4.3");
-        assert_eq!(next_version("1.4.2", &additive), "1.5.0");
-        assert_eq!(next_version("1.4.2", &breaking), "2.0.0");
+        assert_eq!(next_version("0.3.1", none), "0.3.2");
+        assert_eq!(next_version("0.3.1", additive), "0.4.0");
+        assert_eq!(next_version("0.3.1", breaking), "0.4.0");
+        assert_eq!(next_version("1.4.2", none), "1.4.3");
+        assert_eq!(next_version("1.4.2", additive), "1.5.0");
+        assert_eq!(next_version("1.4.2", breaking), "2.0.0");
     }
 }

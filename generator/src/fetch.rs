@@ -56,7 +56,7 @@ pub fn fetch(base_url: &str, api: &str, version: &str, path: &Path) -> Result<Fe
     let unchanged = old.as_deref() == Some(bytes.as_slice());
     if !unchanged {
         replace(path, &bytes)?;
-        record_provenance(path, &doc, &url, &bytes)?;
+        record_provenance(path, &doc, &format!("the Discovery service, {url}"), &bytes)?;
     }
     Ok(Fetched {
         url,
@@ -108,12 +108,35 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
-/// Rewrites the document's row of the provenance table in `README.md` beside it, if there is
-/// such a table.
+/// What `record` wrote.
+#[derive(Debug)]
+pub struct Recorded {
+    pub revision: String,
+    pub sha256: String,
+}
+
+/// Records the provenance of a document copied into place by hand (from a PyPI package, say):
+/// checks that it is a discovery document and writes its row of the provenance table beside
+/// it (revision, `source`, sha256), adding the row when there is none.
+pub fn record(path: &Path, source: &str) -> Result<Recorded, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Read {
+        file: path.display().to_string(),
+        source: e,
+    })?;
+    let doc = discovery::parse(&path.display().to_string(), &bytes)?;
+    record_provenance(path, &doc, source, &bytes)?;
+    Ok(Recorded {
+        revision: doc.revision,
+        sha256: sha256_hex(&bytes),
+    })
+}
+
+/// Rewrites the document's row of the provenance table in `README.md` beside it (adding it at
+/// the end of the table when missing), if there is such a table.
 fn record_provenance(
     path: &Path,
     doc: &discovery::RestDescription,
-    url: &str,
+    source: &str,
     bytes: &[u8],
 ) -> Result<(), Error> {
     let readme = path.with_file_name("README.md");
@@ -124,8 +147,9 @@ fn record_provenance(
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let prefix = format!("| `{name}` |");
+    let source = source.replace('|', "/").replace('\n', " ");
     let row = format!(
-        "| `{name}` | {} {} | `{}` | the Discovery service, {url} | `{}` |",
+        "| `{name}` | {} {} | `{}` | {source} | `{}` |",
         doc.title,
         doc.version,
         doc.revision,
@@ -144,7 +168,11 @@ fn record_provenance(
         })
         .collect();
     if !found {
-        return Ok(());
+        // After the table's last row.
+        let Some(last) = lines.iter().rposition(|l| l.starts_with("| `")) else {
+            return Ok(());
+        };
+        lines.insert(last + 1, row);
     }
     lines.push(String::new());
     std::fs::write(&readme, lines.join("\n")).map_err(|source| Error::Write {

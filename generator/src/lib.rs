@@ -1,24 +1,26 @@
 //! discogen: generates a Rust client crate from a Google API Discovery document.
 //!
 //! The steps, each in its own module: [`discovery`] parses the document; [`resolve`] turns it
-//! into the [`model`], where every Rust name (through [`naming`]) and type is decided; [`emit`]
-//! writes Rust as tokens printed by prettyplease, which [`layout`] hands to rustfmt for the
-//! final layout; [`render`] fills the templates of the non-Rust files; [`output`] writes or
-//! checks the files on disk.
+//! into the [`model`], where every Rust name (through [`naming`]), type, feature, long-running
+//! operation type and the crate's version are decided; [`emit`] writes Rust as tokens printed
+//! by prettyplease, which [`layout`] hands to rustfmt for the final layout; [`render`] fills the
+//! templates of the non-Rust files; [`output`] writes or checks the files on disk. The
+//! generated code is data over [`discogen-runtime`](runtime), which holds the behaviour.
 
 pub mod diff;
 pub mod discovery;
 pub mod emit;
 pub mod error;
-pub mod features;
 pub mod fetch;
 pub mod history;
 pub mod layout;
+pub mod listing;
 pub mod model;
 pub mod naming;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod runtime;
 pub mod surface;
 
 use std::collections::BTreeMap;
@@ -26,10 +28,15 @@ use std::path::Path;
 
 pub use error::Error;
 pub use resolve::Selection;
+pub use runtime::Runtime;
 
 /// The generated crate: file contents by path relative to the crate root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
+    /// The crate's name (`networkconnectivity-v1`).
+    pub crate_name: String,
+    /// The document's revision.
+    pub revision: String,
     pub files: BTreeMap<String, String>,
     /// Whether rustfmt laid the Rust files out (see [`layout`]).
     pub layout: layout::Layout,
@@ -37,79 +44,108 @@ pub struct Generated {
     pub version: String,
     /// What changed in the API since the previous generation, when it recorded its surface.
     pub diff: Option<diff::Diff>,
+    /// What changed in the Rust API since the previous generation, when it recorded it.
+    pub api_changes: Option<listing::Comparison>,
+    /// The public Rust API, one line per item: the review surface.
+    pub listing: String,
+    /// What was read leniently from the document.
+    pub warnings: Vec<String>,
 }
 
-/// Generates the crate for the document at `path`, as a first generation (version `0.1.0`).
-pub fn generate(path: &Path, selection: &Selection) -> Result<Generated, Error> {
-    generate_after(path, selection, None)
+/// How to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub selection: Selection,
+    /// How the crate depends on the runtime.
+    pub runtime: Runtime,
+    /// Whether rustfmt lays the Rust files out (without it, every step but the final layout
+    /// runs: for tests that generate many documents).
+    pub rustfmt: bool,
 }
 
-/// Generates the crate for the document at `path` as the successor of `previous` (what the
-/// last generation left in the output directory): the version follows the API's changes and
-/// the changelog gains an entry.
-pub fn generate_after(
+impl Options {
+    /// The whole document, with the default runtime dependency for a crate written to `out`.
+    pub fn for_output(out: &Path) -> Options {
+        Options {
+            selection: Selection::default(),
+            runtime: Runtime::default_for(out),
+            rustfmt: true,
+        }
+    }
+}
+
+impl Default for Options {
+    /// The whole document, laid out by rustfmt, depending on the runtime by version.
+    fn default() -> Options {
+        Options {
+            selection: Selection::default(),
+            runtime: Runtime::Version(runtime::RUNTIME_VERSION.to_string()),
+            rustfmt: true,
+        }
+    }
+}
+
+/// Generates the crate for the document at `path`, as the successor of `previous` (what the
+/// last generation left in the output directory; `None` for a first generation): the version
+/// follows the API's changes and the changelog gains an entry.
+pub fn generate(
     path: &Path,
-    selection: &Selection,
+    options: &Options,
     previous: Option<&history::Previous>,
 ) -> Result<Generated, Error> {
     let doc = discovery::load(path)?;
-    build(&doc, &path.display().to_string(), selection, true, previous)
+    build(&doc, &path.display().to_string(), options, previous)
 }
 
 /// Generates the crate for a document held in memory; `file` names it in headers and errors.
 pub fn generate_from_bytes(
     file: &str,
     bytes: &[u8],
-    selection: &Selection,
+    options: &Options,
+    previous: Option<&history::Previous>,
 ) -> Result<Generated, Error> {
     let doc = discovery::parse(file, bytes)?;
-    build(&doc, file, selection, true, None)
-}
-
-/// As [`generate_from_bytes`], without the rustfmt pass: every step but the final layout (the
-/// Rust is still parsed and printed), for tests that generate many documents.
-pub fn generate_from_bytes_without_rustfmt(
-    file: &str,
-    bytes: &[u8],
-    selection: &Selection,
-) -> Result<Generated, Error> {
-    let doc = discovery::parse(file, bytes)?;
-    build(&doc, file, selection, false, None)
+    build(&doc, file, options, previous)
 }
 
 fn build(
     doc: &discovery::RestDescription,
     file: &str,
-    selection: &Selection,
-    rustfmt: bool,
+    options: &Options,
     previous: Option<&history::Previous>,
 ) -> Result<Generated, Error> {
-    let mut api = resolve::resolve(doc, file, selection)?;
-    let surface = surface::Surface::of(doc);
-    let release = history::release(previous, &surface);
-    api.crate_version = release.version.clone();
+    let (api, release) = resolve::resolve(doc, file, &options.selection, previous)?;
     let mut rust: Vec<(String, String)> = emit::rust_files(&api)?
         .into_iter()
         .map(|file| (file.path, file.contents))
         .collect();
-    let layout = match rustfmt {
+    let layout = match options.rustfmt {
         true => layout::apply(&mut rust)?,
         false => layout::Layout::PrettypleaseOnly,
     };
     let mut files: BTreeMap<String, String> = rust.into_iter().collect();
-    for (path, contents) in render::files(&api, emit::example_code(&api))? {
+    for (path, contents) in render::files(&api, emit::example_code(&api), &options.runtime)? {
         files.insert(path, contents);
     }
-    let surface_json = serde_json::to_string_pretty(&surface).expect("a surface serializes");
-    files.insert(history::SURFACE_FILE.to_string(), surface_json + "\n");
+    files.extend(options.runtime.vendored_files());
+    let surface = surface::Surface::of(doc);
+    files.insert(
+        history::SURFACE_FILE.to_string(),
+        history::record(&surface, &listing::items(&api)),
+    );
     files.insert(
         history::CHANGELOG_FILE.to_string(),
         history::changelog(&api.generated_header(), &api.crate_name, &release, previous),
     );
     Ok(Generated {
+        crate_name: api.crate_name.clone(),
+        revision: api.revision.clone(),
         files,
         layout,
         version: release.version,
         diff: release.diff,
+        api_changes: release.api_changes,
+        listing: listing::text(&api),
+        warnings: api.warnings,
     })
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use discogen::output::{self, Written};
-use discogen::Selection;
+use discogen::{Runtime, Selection};
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +28,9 @@ enum Command {
     /// Download the newest discovery document from the Discovery service and replace the
     /// vendored copy, only if the download is a valid document of that API.
     Fetch(FetchArgs),
+    /// Record the provenance of a document copied into place by hand (revision, source, sha256
+    /// in the table of the README beside it), after checking it is a discovery document.
+    Record(RecordArgs),
     /// Compare two discovery documents: every change to resources, methods, parameters,
     /// schemas, properties, enum values and scopes, classified as breaking or additive for the
     /// generated crate's users.
@@ -46,6 +49,16 @@ struct FetchArgs {
     /// The Discovery service's root URL.
     #[arg(long, env = "DISCOGEN_DISCOVERY_URL", default_value = discogen::fetch::DEFAULT_BASE_URL)]
     base_url: String,
+}
+
+#[derive(Args)]
+struct RecordArgs {
+    /// The document.
+    #[arg(default_value = "discovery/networkconnectivity.v1.json")]
+    doc: PathBuf,
+    /// Where it comes from (`PyPI google-api-python-client==2.203.0`...).
+    #[arg(long)]
+    source: String,
 }
 
 #[derive(Args)]
@@ -94,6 +107,21 @@ struct Target {
     /// Generate every resource of the document (the default; kept for scripts that say it).
     #[arg(long, conflicts_with = "resources")]
     all_resources: bool,
+    /// How the crate depends on discogen-runtime: `path` (to this workspace's runtime crate,
+    /// the default when it exists), `version` (a version requirement, for crates used
+    /// elsewhere; the default otherwise) or `vendor` (a private copy inside the crate).
+    #[arg(long, value_enum)]
+    runtime: Option<RuntimeKind>,
+    /// Write even over the crate of another API (by default `generate` refuses, naming both).
+    #[arg(long)]
+    replace: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RuntimeKind {
+    Path,
+    Version,
+    Vendor,
 }
 
 impl Target {
@@ -115,10 +143,69 @@ impl Target {
         } else {
             self.resources.clone()
         };
-        let selection = Selection { resources };
+        let runtime = match self.runtime {
+            None => Runtime::default_for(&self.out),
+            Some(RuntimeKind::Vendor) => Runtime::Vendor,
+            Some(RuntimeKind::Version) => {
+                Runtime::Version(discogen::runtime::RUNTIME_VERSION.to_string())
+            }
+            Some(RuntimeKind::Path) => match Runtime::workspace_crate() {
+                Some(dir) => Runtime::path_from(&self.out, &dir),
+                None => {
+                    return Err(discogen::Error::Invalid {
+                        file: "--runtime path".to_string(),
+                        pointer: "/".to_string(),
+                        message: "this discogen was not built from a workspace that still has                                   its runtime crate; use --runtime version or vendor"
+                            .to_string(),
+                    })
+                }
+            },
+        };
+        let options = discogen::Options {
+            selection: Selection { resources },
+            runtime,
+            rustfmt: true,
+        };
         let previous = discogen::history::Previous::read(&self.out);
-        discogen::generate_after(&self.doc, &selection, Some(&previous))
+        let generated = discogen::generate(&self.doc, &options, Some(&previous))?;
+        for warning in &generated.warnings {
+            eprintln!("warning: {}: {warning}", self.doc.display());
+        }
+        Ok(generated)
     }
+}
+
+/// One line on what changed since the last generation: the Rust API (which decides the
+/// version) and the document (which explains it).
+fn summary(generated: &discogen::Generated, out: &std::path::Path) -> String {
+    let api = match &generated.api_changes {
+        Some(changes) if changes.is_empty() => "Rust API unchanged".to_string(),
+        Some(changes) => format!(
+            "Rust API: {} breaking, {} additive",
+            changes.breaking.len(),
+            changes.additive.len()
+        ),
+        None => "first generation (or no recorded Rust API)".to_string(),
+    };
+    let document = match &generated.diff {
+        Some(diff) if diff.is_empty() && diff.old_revision == diff.new_revision => {
+            format!("document unchanged (revision {})", diff.new_revision)
+        }
+        Some(diff) => format!(
+            "document revision {} -> {}: {} breaking, {} additive ({})",
+            diff.old_revision,
+            diff.new_revision,
+            diff.count(discogen::diff::Impact::Breaking),
+            diff.count(discogen::diff::Impact::Additive),
+            discogen::diff::summary(diff)
+        ),
+        None => format!("revision {}", generated.revision),
+    };
+    format!(
+        "{api}; {document}; version {}; details in {}",
+        generated.version,
+        out.join(discogen::history::CHANGELOG_FILE).display()
+    )
 }
 
 fn main() -> ExitCode {
@@ -172,9 +259,33 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Record(args) => {
+            let recorded = discogen::fetch::record(&args.doc, &args.source)?;
+            println!(
+                "{}: revision {}, sha256 {} recorded in {}",
+                args.doc.display(),
+                recorded.revision,
+                recorded.sha256,
+                args.doc.with_file_name("README.md").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Diff(args) => {
             let old = discogen::surface::Surface::of(&discogen::discovery::load(&args.old)?);
             let new = discogen::surface::Surface::of(&discogen::discovery::load(&args.new)?);
+            if (&old.name, &old.version) != (&new.name, &new.version) {
+                eprintln!(
+                    "error: {} is {} {} and {} is {} {}: two different APIs, whose diff would \
+                     say nothing useful",
+                    args.old.display(),
+                    old.name,
+                    old.version,
+                    args.new.display(),
+                    new.name,
+                    new.version
+                );
+                return Ok(ExitCode::FAILURE);
+            }
             let diff = discogen::diff::Diff::between(&old, &new);
             print!(
                 "{}",
@@ -196,27 +307,30 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
             })
         }
         Command::Generate(target) => {
+            let previous = discogen::history::Previous::read(&target.out);
             let generated = target.generate()?;
-            let report = output::write(&target.out, &generated.files)?;
-            if let Some(diff) = &generated.diff {
-                if diff.is_empty() && diff.old_revision == diff.new_revision {
-                    println!(
-                        "API unchanged since the last generation (revision {})",
-                        diff.new_revision
+            match discogen::history::overwrite(
+                &previous,
+                &generated.crate_name,
+                &generated.revision,
+            ) {
+                discogen::history::Overwrite::OtherApi(old, new) if !target.replace => {
+                    eprintln!(
+                        "error: {} holds the crate {old}, not {new}: generating would replace \
+                         another API's crate. Choose another --out, or say --replace.",
+                        target.out.display()
                     );
-                } else {
-                    println!(
-                        "API changes since revision {}: {} breaking, {} additive ({}); version {}; \
-                         details: discogen diff OLD NEW, or {}/CHANGELOG.md",
-                        diff.old_revision,
-                        diff.count(discogen::diff::Impact::Breaking),
-                        diff.count(discogen::diff::Impact::Additive),
-                        discogen::diff::summary(diff),
-                        generated.version,
-                        target.out.display(),
-                    );
+                    return Ok(ExitCode::FAILURE);
                 }
+                discogen::history::Overwrite::OlderRevision(old, new) => eprintln!(
+                    "warning: revision {new} is older than revision {old}, which {} was \
+                     generated from: the crate goes back in time (its version still goes up)",
+                    target.out.display()
+                ),
+                _ => {}
             }
+            let report = output::write(&target.out, &generated.files)?;
+            println!("{}", summary(&generated, &target.out));
             let mut unchanged = 0;
             for entry in &report {
                 let shown = |p: &str| target.out.join(p).display().to_string();

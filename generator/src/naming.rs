@@ -93,6 +93,81 @@ pub fn variant_name(wire: &str) -> String {
 /// The catch-all variant that keeps enum values this crate does not know.
 pub const UNKNOWN_VARIANT: &str = "UnknownValue";
 
+/// The struct field that keeps the JSON members a model does not know.
+pub const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+/// The builder field that holds the runtime's per-call state.
+pub const CALL_STATE_FIELD: &str = "call_state";
+
+/// Names a request builder's fields and setters must not take: the field of the call's state,
+/// and the methods builders get from the runtime's traits (a setter of the same name would
+/// hide them) or from `Clone`.
+pub const BUILDER_RESERVED: &[&str] = &[
+    CALL_STATE_FIELD,
+    "send",
+    "send_with_response",
+    "send_and_wait",
+    "start",
+    "pages",
+    "items",
+    "upload",
+    "download",
+    "download_stream",
+    "clone",
+];
+
+/// Functions of the generated `Service` that resource accessors and the API's own methods must
+/// not take.
+pub const SERVICE_RESERVED: &[&str] = &[
+    "new",
+    "with_base_url",
+    "api_client",
+    "operation",
+    "wait_for_operation",
+    "clone",
+    "fmt",
+];
+
+/// Functions of a resource handle that its methods and children must not take.
+pub const HANDLE_RESERVED: &[&str] = &["api_client", "clone", "fmt"];
+
+/// The name of the generated type that binds an API to a client.
+pub const SERVICE_TYPE: &str = "Service";
+
+/// Parameter names that carry credentials, compared without case, `_` or `-`.
+const CREDENTIAL_NAMES: &[&str] = &[
+    "key",
+    "apikey",
+    "accesstoken",
+    "oauthtoken",
+    "idtoken",
+    "refreshtoken",
+    "clientsecret",
+    "password",
+];
+
+/// Whether a parameter carries a credential, by its name or its description ("OAuth access
+/// token", "API key"...): its value is never shown in `Debug` output.
+pub fn is_credential(wire: &str, description: Option<&str>) -> bool {
+    let flat: String = wire
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if CREDENTIAL_NAMES.contains(&flat.as_str()) {
+        return true;
+    }
+    let description = description.unwrap_or_default().to_ascii_lowercase();
+    flat.ends_with("token")
+        && !flat.contains("page")
+        && (description.contains("oauth") || description.contains("access token"))
+}
+
+/// The `static` that describes a method (`get` -> `GET`).
+pub fn method_static_name(method: &str) -> String {
+    const_name(method)
+}
+
 /// The name of a field, parameter, function or module (`snake_case`), escaped when it is a
 /// keyword.
 pub fn value_name(wire: &str) -> String {
@@ -134,7 +209,10 @@ pub fn resource_handle_name(resource: &str) -> String {
 }
 
 /// Cargo feature names the generated crate defines itself, which no resource may take.
-pub const RESERVED_FEATURES: &[&str] = &["default", "adc"];
+pub const RESERVED_FEATURES: &[&str] = &["default", "adc", "testing", ALL_TYPES_FEATURE];
+
+/// The cargo feature that compiles the schemas no method reaches.
+pub const ALL_TYPES_FEATURE: &str = "all-types";
 
 /// The cargo feature of a resource: its path segments, kebab-case, joined by `-`; callers pass
 /// as many trailing segments as uniqueness needs (`["routeTables"]` -> `route-tables`,
@@ -242,6 +320,24 @@ mod tests {
             "networkconnectivity-v1"
         );
         assert_eq!(crate_name("admin", "directory_v1"), "admin-directory-v1");
+        assert_eq!(method_static_name("getIamPolicy"), "GET_IAM_POLICY");
+    }
+
+    #[test]
+    fn credentials_are_told_by_name_or_description() {
+        assert!(is_credential("key", None));
+        assert!(is_credential("access_token", Some("OAuth access token.")));
+        assert!(is_credential("id_token", None));
+        assert!(is_credential(
+            "userToken",
+            Some("An OAuth access token of the user")
+        ));
+        assert!(!is_credential("pageToken", Some("OAuth paging token")));
+        assert!(!is_credential(
+            "serviceConnectionToken",
+            Some("The token name")
+        ));
+        assert!(!is_credential("requestId", None));
     }
 
     #[test]

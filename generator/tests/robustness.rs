@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use discogen::{Error, Selection};
+use discogen::Error;
 use serde_json::{json, Value};
 
 const MUTATIONS: usize = 30;
@@ -184,8 +184,11 @@ fn generate(name: &str, bytes: Vec<u8>) -> Result<Result<(), Error>, String> {
     let file = name.to_string();
     std::thread::spawn(move || {
         let outcome = std::panic::catch_unwind(|| {
-            discogen::generate_from_bytes_without_rustfmt(&file, &bytes, &Selection::default())
-                .map(|_| ())
+            let options = discogen::Options {
+                rustfmt: false,
+                ..discogen::Options::default()
+            };
+            discogen::generate_from_bytes(&file, &bytes, &options, None).map(|_| ())
         });
         let _ = send.send(outcome);
     });

@@ -48,6 +48,8 @@ pub struct Recorded {
     pub api_client: Option<String>,
     /// `x-goog-user-project`.
     pub user_project: Option<String>,
+    /// `x-goog-api-key`.
+    pub api_key: Option<String>,
     pub body: String,
     /// When the request arrived.
     pub at: Instant,
@@ -250,6 +252,7 @@ async fn serve(
         user_agent: header("user-agent"),
         api_client: header("x-goog-api-client"),
         user_project: header("x-goog-user-project"),
+        api_key: header("x-goog-api-key"),
         body: String::from_utf8_lossy(&body).into_owned(),
         at: Instant::now(),
     };

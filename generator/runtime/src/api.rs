@@ -18,6 +18,8 @@ pub struct ApiInfo {
     pub version: &'static str,
     /// The revision of the discovery document (`20261029`).
     pub revision: &'static str,
+    /// The generated crate's name, in the default `User-Agent`.
+    pub crate_name: &'static str,
     /// The generated crate's version, reported in `x-goog-api-client`.
     pub crate_version: &'static str,
     /// The root URL of the service (`https://networkconnectivity.googleapis.com/`); `None`
@@ -87,6 +89,8 @@ pub(crate) struct Endpoint {
     /// `x-goog-api-client`: the language and its version, then the library and its version,
     /// as Google's discovery-based clients send it.
     pub api_client_header: HeaderValue,
+    /// The default `User-Agent`: the generated crate's name and version, then the runtime's.
+    pub user_agent: HeaderValue,
 }
 
 impl fmt::Debug for ApiClient {
@@ -152,6 +156,14 @@ impl ApiClient {
             env!("DISCOGEN_RUSTC_VERSION"),
             api.crate_version
         );
+        let user_agent = format!(
+            "{}/{} discogen-runtime/{}",
+            api.crate_name,
+            api.crate_version,
+            env!("CARGO_PKG_VERSION")
+        );
+        let fallback =
+            HeaderValue::from_static(concat!("discogen-runtime/", env!("CARGO_PKG_VERSION")));
         ApiClient {
             client: client.clone(),
             api,
@@ -160,6 +172,7 @@ impl ApiClient {
                 root_url,
                 api_client_header: HeaderValue::from_str(&api_client)
                     .unwrap_or_else(|_| HeaderValue::from_static("gl-rust")),
+                user_agent: HeaderValue::from_str(&user_agent).unwrap_or(fallback),
             }),
         }
     }
@@ -190,6 +203,7 @@ mod tests {
             name: "x",
             version: "v1",
             revision: "1",
+            crate_name: "x-v1",
             crate_version: "0.1.0",
             root_url: Some("https://x.googleapis.com/"),
             mtls_root_url: Some("https://x.mtls.googleapis.com/"),

@@ -25,7 +25,8 @@ pub(crate) struct Inner {
     pub auth: Option<Arc<dyn TokenSource>>,
     /// The API key, sent as `x-goog-api-key` (marked sensitive).
     pub api_key: Option<HeaderValue>,
-    pub user_agent: HeaderValue,
+    /// The `User-Agent` the client sets, replacing each API's own.
+    pub user_agent: Option<HeaderValue>,
     pub defaults: RequestOptions,
     /// Replaces every API's root URL when set.
     pub root_url: Option<String>,
@@ -188,7 +189,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Replaces the `User-Agent` header (by default `discogen-runtime/<version>`).
+    /// Replaces the `User-Agent` header (by default the generated crate's name and version,
+    /// then the runtime's: `networkconnectivity-v1/0.4.0 discogen-runtime/0.1.0`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -202,11 +204,9 @@ impl ClientBuilder {
         }
         let user_agent = match &self.user_agent {
             Some(agent) => {
-                header_value(agent, false).map_err(|r| Error::invalid("user_agent", r))?
+                Some(header_value(agent, false).map_err(|r| Error::invalid("user_agent", r))?)
             }
-            None => {
-                HeaderValue::from_static(concat!("discogen-runtime/", env!("CARGO_PKG_VERSION")))
-            }
+            None => None,
         };
         let api_key = match &self.api_key {
             Some(key) => Some(header_value(key, true).map_err(|r| Error::invalid("api_key", r))?),

@@ -231,8 +231,10 @@ pub trait ApiRequest: Sized + Send + 'static {
     fn state(&self) -> &CallState;
     /// The call's state, to change.
     fn state_mut(&mut self) -> &mut CallState;
-    /// Writes the values of the method's parameters.
-    fn params<'a>(&'a self, params: &mut Params<'a>);
+    /// Writes the values of the method's parameters (nothing for a method without any).
+    fn params<'a>(&'a self, params: &mut Params<'a>) {
+        let _ = params;
+    }
     /// The request body, when the method takes one.
     fn body(&self) -> Option<&Self::Body> {
         None

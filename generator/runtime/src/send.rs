@@ -185,11 +185,16 @@ impl Prepared {
 
         // Standard parameters, unless the method has its own of the same name.
         let system = extras.map(|e| &e.system);
-        let pretty = system.and_then(|s| s.pretty_print).unwrap_or(false);
+        // A compact JSON reply unless the call asks otherwise; media replies are no JSON.
+        let media_reply = target.media_query.contains(&("alt", "media"));
+        let pretty = match system.and_then(|s| s.pretty_print) {
+            Some(pretty) => Some(if pretty { "true" } else { "false" }),
+            None => (!media_reply).then_some("false"),
+        };
         let standard = [
             ("fields", system.and_then(|s| s.fields.as_deref())),
             ("quotaUser", system.and_then(|s| s.quota_user.as_deref())),
-            ("prettyPrint", Some(if pretty { "true" } else { "false" })),
+            ("prettyPrint", pretty),
             ("$.xgafv", system.and_then(|s| s.xgafv.map(|x| x.as_str()))),
         ]
         .into_iter()
@@ -380,6 +385,7 @@ async fn retry_loop(
             backoff_ms = tracing::field::Empty,
             google_ids = tracing::field::Empty,
         );
+        tracing::debug!(parent: &attempt_span, attempt, "sending request");
         let outcome = attempt_once(api, prepared, limit, read)
             .instrument(attempt_span.clone())
             .await;
@@ -395,6 +401,7 @@ async fn retry_loop(
             Err(Error::Timeout { .. }) => Error::timeout(started.elapsed(), attempt),
             Err(error) => error,
         };
+        tracing::debug!(parent: &attempt_span, attempt, error = %error, "attempt failed");
         if !error.is_transient(prepared.idempotent) || attempt >= policy.attempts() {
             return Err(error);
         }
@@ -491,7 +498,11 @@ async fn attempt_once(
 ) -> Result<Reply> {
     let inner = &api.client.inner;
     let mut headers = prepared.headers.clone();
-    headers.insert(header::USER_AGENT, inner.user_agent.clone());
+    let user_agent = inner
+        .user_agent
+        .as_ref()
+        .unwrap_or(&api.endpoint.user_agent);
+    headers.insert(header::USER_AGENT, user_agent.clone());
     headers.insert("x-goog-api-client", api.endpoint.api_client_header.clone());
     if let Some(key) = &inner.api_key {
         headers.insert("x-goog-api-key", key.clone());

@@ -1,18 +1,20 @@
 //! Step 3: the model as Rust source. Code is built as tokens with `quote!`, parsed into a
-//! `syn::File` and printed by `prettyplease`; nothing here decides a name or a type.
+//! `syn::File` and printed by `prettyplease`; nothing here decides a name, a type or a gate.
+//! What differs per method is emitted as data (a `static` description and a builder with the
+//! method's own setters); what is the same for every method lives in discogen-runtime.
 
 mod crate_root;
-pub use crate_root::example_code;
 pub mod docs;
 mod models;
 mod resources;
-mod runtime;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::error::Error;
-use crate::model::{Api, RustType};
+use crate::model::{Api, Gate, RustType};
+
+pub use crate_root::example_code;
 
 /// One emitted Rust file: path relative to the crate root (`src/lib.rs`) and its contents.
 pub struct RustFile {
@@ -35,28 +37,21 @@ pub fn rust_files(api: &Api) -> Result<Vec<RustFile>, Error> {
         let models = scope.spawn(|| format_file("src/models.rs", &header, models::models_rs(api)));
         let others = (|| {
             add("src/lib.rs".into(), crate_root::lib_rs(api))?;
-            add("src/params.rs".into(), crate_root::params_rs(api))?;
+            if !api.param_enums.is_empty() {
+                add("src/params.rs".into(), models::params_rs(api))?;
+            }
             for (path, tokens) in resources::resource_files(api) {
                 add(path, tokens)?;
             }
-            let runtime = runtime::runtime_files(api)?;
-            add("src/runtime/mod.rs".into(), runtime.module)?;
-            Ok::<_, Error>(runtime.copied)
+            Ok::<_, Error>(())
         })();
         let models = models.join().expect("the models thread does not panic");
-        others.and_then(|copied| Ok((models?, copied)))
-    });
-    let (models, copied) = models?;
+        others.and(models)
+    })?;
     files.push(RustFile {
         path: "src/models.rs".into(),
         contents: models,
     });
-    for (path, source) in copied {
-        files.push(RustFile {
-            contents: format!("// {header}\n\n{source}"),
-            path,
-        });
-    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -78,19 +73,17 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// Where a `RustType::Named` lives, seen from the module being emitted.
+/// Where a model type is named from.
 #[derive(Clone, Copy)]
-pub(crate) enum Named {
-    /// In the same module: the bare name.
-    Local,
-    /// In `crate::models`.
+pub(crate) enum From {
+    /// Inside `models`: the bare name.
     Models,
-    /// In `crate::params`.
-    Params,
+    /// Anywhere else: `crate::models::Name`.
+    Elsewhere,
 }
 
 /// The Rust spelling of a type.
-pub(crate) fn type_tokens(ty: &RustType, named: Named) -> TokenStream {
+pub(crate) fn type_tokens(ty: &RustType, from: From) -> TokenStream {
     match ty {
         RustType::String => quote!(String),
         RustType::Bool => quote!(bool),
@@ -101,48 +94,51 @@ pub(crate) fn type_tokens(ty: &RustType, named: Named) -> TokenStream {
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
         RustType::Bytes => quote!(Vec<u8>),
-        RustType::Json => quote!(serde_json::Value),
+        RustType::Json => quote!(discogen_runtime::serde_json::Value),
+        RustType::Unit => quote!(()),
         RustType::Vec(inner) => {
-            let inner = type_tokens(inner, named);
+            let inner = type_tokens(inner, from);
             quote!(Vec<#inner>)
         }
         RustType::Map(inner) => {
-            let inner = type_tokens(inner, named);
+            let inner = type_tokens(inner, from);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
-        RustType::Named(name) => named_path(name, named),
+        RustType::Named(name) => model_path(name, from),
         RustType::Boxed(name) => {
-            let inner = named_path(name, named);
+            let inner = model_path(name, from);
             quote!(Box<#inner>)
+        }
+        RustType::Param(name) => {
+            let name = ident(name);
+            quote!(crate::params::#name)
         }
     }
 }
 
-fn named_path(name: &str, named: Named) -> TokenStream {
+fn model_path(name: &str, from: From) -> TokenStream {
     let name = ident(name);
-    match named {
-        Named::Local => quote!(#name),
-        Named::Models => quote!(crate::models::#name),
-        Named::Params => quote!(crate::params::#name),
+    match from {
+        From::Models => quote!(#name),
+        From::Elsewhere => quote!(crate::models::#name),
     }
 }
 
-/// `#[cfg(...)]` for a type that exists under any of `features`; nothing when those are all
-/// of the crate's features (or none is named): such a type is public and harmless to compile
-/// with no feature enabled.
-pub(crate) fn cfg(features: &[String], all: &[String]) -> TokenStream {
-    if features.len() >= all.len() {
-        return TokenStream::new();
+/// `#[cfg(feature = "...")]` for an item compiled with one feature; nothing for one always
+/// compiled.
+pub(crate) fn cfg(feature: Option<&str>) -> TokenStream {
+    match feature {
+        Some(feature) => quote!(#[cfg(feature = #feature)]),
+        None => TokenStream::new(),
     }
-    cfg_any(features)
 }
 
-/// `#[cfg(...)]` for an item that exists under any of `features`, even when those are all of
-/// them: resource handles and methods, which would be dead code with no feature enabled.
-pub(crate) fn cfg_any(features: &[String]) -> TokenStream {
-    match features {
-        [] => TokenStream::new(),
-        [one] => quote!(#[cfg(feature = #one)]),
-        many => quote!(#[cfg(any(#(feature = #many),*))]),
-    }
+/// The gate of a type, as an attribute.
+pub(crate) fn gate(gate: &Gate) -> TokenStream {
+    cfg(gate.feature())
+}
+
+/// The doc note that says which cargo feature compiles an item.
+pub(crate) fn feature_note(feature: Option<&str>) -> Option<String> {
+    feature.map(|f| format!("Compiled with the cargo feature `{f}`."))
 }

@@ -1,10 +1,12 @@
-//! `src/models.rs`: the schemas, as structs and enums with serde derives and impls.
+//! `src/models.rs` (the schemas) and `src/params.rs` (enums of parameter values): plain types
+//! with their wire names handed to the runtime's macros, which implement decoding, encoding
+//! and the paging and operation helpers.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg, docs, ident, type_tokens, Named};
-use crate::model::{Api, EnumDef, Field, OperationImpl, StructDef, TypeDef};
+use super::{docs, feature_note, gate, ident, type_tokens, From};
+use crate::model::{Api, EnumDef, Field, Gate, OperationImpl, StructDef, TypeDef};
 
 pub fn models_rs(api: &Api) -> TokenStream {
     let module_doc = docs::inner(&format!(
@@ -12,8 +14,8 @@ pub fn models_rs(api: &Api) -> TokenStream {
         api.title
     ));
     let items = api.models.iter().map(|def| match def {
-        TypeDef::Struct(s) => struct_tokens(s, &api.features),
-        TypeDef::Enum(e) => enum_tokens(e, &api.features),
+        TypeDef::Struct(s) => struct_tokens(s),
+        TypeDef::Enum(e) => enum_tokens(e),
     });
     quote! {
         #module_doc
@@ -21,89 +23,98 @@ pub fn models_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn struct_tokens(def: &StructDef, all: &[String]) -> TokenStream {
-    let gate = cfg(def.features.as_deref().unwrap_or_default(), all);
+pub fn params_rs(api: &Api) -> TokenStream {
+    let doc = docs::inner("Enums of parameter values.");
+    let enums = api.param_enums.iter().map(enum_tokens);
+    quote! {
+        #doc
+        #(#enums)*
+    }
+}
+
+/// The notes every generated type's doc ends with.
+fn type_notes(wire: Option<&str>, type_gate: &Gate, used_by: &[String]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(wire) = wire {
+        notes.push(format!("Wire name: `{wire}`."));
+    }
+    if let Some(note) = feature_note(type_gate.feature()) {
+        notes.push(note);
+    } else if used_by.len() > 1 {
+        notes.push(format!(
+            "Always compiled: the methods of {} features use it.",
+            used_by.len()
+        ));
+    }
+    notes
+}
+
+fn struct_tokens(def: &StructDef) -> TokenStream {
+    let cfg = gate(&def.gate);
     let name = ident(&def.name);
     let doc = docs::outer_with_notes(
         def.description.as_deref(),
-        &[format!("Wire name: `{}`.", def.wire)],
+        &type_notes(Some(&def.wire), &def.gate, &def.used_by),
     );
     let fields = def.fields.iter().map(field_tokens);
     let unknown = ident(&def.unknown_fields);
+    let wires = def.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire;
+        quote!(#field: #wire)
+    });
     let page = def.page.as_ref().map(|page| {
         let token = ident(&page.next_token_field);
-        let items = page.items.as_ref().map(|(field, item_type)| {
-            let field = ident(field);
-            let item_type = type_tokens(item_type, Named::Local);
-            quote! {
-                #gate
-                impl crate::runtime::paging::PageItems for #name {
-                    type Item = #item_type;
-                    fn into_items(self) -> Vec<Self::Item> {
-                        self.#field.unwrap_or_default()
-                    }
-                }
-            }
+        let items = page.items.as_ref().map(|items| {
+            let field = ident(&items.field);
+            let item = type_tokens(&items.item_type, From::Models);
+            quote!(, #field: #item)
         });
         quote! {
-            #gate
-            impl crate::runtime::paging::Page for #name {
-                fn next_page_token(&self) -> Option<&str> {
-                    self.#token.as_deref()
-                }
-            }
-            #items
+            #cfg
+            discogen_runtime::page!(#name { #token #items });
         }
     });
     let operation = def
         .operation
         .as_ref()
-        .map(|op| operation_tokens(&quote!(#name), op, &gate));
+        .map(|op| operation_tokens(&name, op, &cfg));
     quote! {
         #doc
-        #gate
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #cfg
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// JSON members this crate does not know, kept as received so that reading and
             /// writing an object loses nothing.
-            #[serde(flatten)]
-            pub #unknown: serde_json::Map<String, serde_json::Value>,
+            pub #unknown: discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
         }
+        #cfg
+        discogen_runtime::model!(#name { #(#wires),* }, #unknown);
         #page
         #operation
     }
 }
 
-/// Helpers of a long-running operation model: whether it is done, and its outcome.
-fn operation_tokens(name: &TokenStream, op: &OperationImpl, gate: &TokenStream) -> TokenStream {
+/// `is_done` and `into_outcome` of a long-running operation model.
+fn operation_tokens(
+    name: &proc_macro2::Ident,
+    op: &OperationImpl,
+    cfg: &TokenStream,
+) -> TokenStream {
     let done = ident(&op.done_field);
     let error = ident(&op.error_field);
     let response = ident(&op.response_field);
-    let error_type = type_tokens(&op.error_type, Named::Local);
-    let response_type = type_tokens(&op.response_type, Named::Local);
+    let error_type = type_tokens(&op.error_type, From::Models);
+    let response_type = type_tokens(&op.response_type, From::Models);
     quote! {
-        #gate
-        impl #name {
-            /// Whether the operation has finished, successfully or not (`done` is true).
-            pub fn is_done(&self) -> bool {
-                self.#done == Some(true)
-            }
-
-            /// The outcome of a finished operation: `Ok` with its `response` (empty when the
-            /// method returns nothing), or `Err` with its `error` status (a cancelled
-            /// operation has code 1, `CANCELLED`); `None` while it is still running.
-            pub fn into_outcome(self) -> Option<Result<#response_type, #error_type>> {
-                if !self.is_done() {
-                    return None;
-                }
-                let outcome = match self.#error {
-                    Some(error) => Err(error),
-                    None => Ok(self.#response.unwrap_or_default()),
-                };
-                Some(outcome)
-            }
-        }
+        #cfg
+        discogen_runtime::operation_model!(#name {
+            done: #done,
+            error: #error: #error_type,
+            response: #response: #response_type
+        });
     }
 }
 
@@ -124,9 +135,8 @@ fn format_note(format: &str) -> Option<&'static str> {
 
 fn field_tokens(field: &Field) -> TokenStream {
     let name = ident(&field.name);
-    let wire = &field.wire;
-    let ty = type_tokens(&field.ty, Named::Local);
-    let mut notes = Vec::new();
+    let ty = type_tokens(&field.ty, From::Models);
+    let mut notes = vec![format!("Wire name: `{}`.", field.wire.replace('`', "'"))];
     if let Some(text) = field.format.as_deref().and_then(format_note) {
         notes.push(text.to_string());
     }
@@ -143,24 +153,22 @@ fn field_tokens(field: &Field) -> TokenStream {
         notes.push("Deprecated by the service.".to_string());
     }
     let doc = docs::outer_with_notes(field.description.as_deref(), &notes);
-    let with = field
-        .ty
-        .needs_wire_adapter()
-        .then(|| quote!(with = "crate::runtime::wire",));
     quote! {
         #doc
-        #[serde(rename = #wire, default, #with skip_serializing_if = "Option::is_none")]
         pub #name: Option<#ty>,
     }
 }
 
-/// An enum of string values that keeps values it does not know in `UnknownValue`, so a value
-/// added to the API later survives a read and a write.
-pub(crate) fn enum_tokens(def: &EnumDef, all: &[String]) -> TokenStream {
-    let gate = cfg(def.features.as_deref().unwrap_or_default(), all);
+/// An enum of string values that keeps values it does not know, so a value added to the API
+/// later survives a read and a write.
+fn enum_tokens(def: &EnumDef) -> TokenStream {
+    let cfg = gate(&def.gate);
     let name = ident(&def.name);
-    let doc = docs::outer_with_notes(def.description.as_deref(), &[]);
-    let unknown = ident(crate::naming::UNKNOWN_VARIANT);
+    let doc = docs::outer_with_notes(
+        def.description.as_deref(),
+        &type_notes(None, &def.gate, &def.used_by),
+    );
+    let unknown = ident(&def.unknown_variant);
     let variants = def.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let mut notes = vec![format!("Wire value: `{}`.", v.wire.replace('`', "'"))];
@@ -170,19 +178,14 @@ pub(crate) fn enum_tokens(def: &EnumDef, all: &[String]) -> TokenStream {
         let doc = docs::outer_with_notes(v.description.as_deref(), &notes);
         quote! { #doc #variant, }
     });
-    let to_wire = def.variants.iter().map(|v| {
+    let wires = def.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
-        quote! { #name::#variant => #wire, }
-    });
-    let from_wire = def.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire;
-        quote! { #wire => #name::#variant, }
+        quote!(#variant: #wire)
     });
     quote! {
         #doc
-        #gate
+        #cfg
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
@@ -190,48 +193,7 @@ pub(crate) fn enum_tokens(def: &EnumDef, all: &[String]) -> TokenStream {
             /// A value this version of the crate does not know, kept as received.
             #unknown(String),
         }
-
-        #gate
-        impl #name {
-            /// The value as it is sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    #name::#unknown(value) => value,
-                }
-            }
-        }
-
-        #gate
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => #name::#unknown(other.to_string()),
-                }
-            }
-        }
-
-        #gate
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #gate
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #gate
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(#name::from(value.as_str()))
-            }
-        }
+        #cfg
+        discogen_runtime::string_enum!(#name { #(#wires),* }, #unknown);
     }
 }

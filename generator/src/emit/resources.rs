@@ -1,327 +1,487 @@
-//! `src/resources.rs` and one file per resource under `src/resources/`: resource handles, one
-//! request builder per method, and the streams of list methods.
+//! `src/resources.rs` and one file per resource under `src/resources/`: resource handles, and per
+//! method a `static` description of the call, a request builder with the method's own
+//! parameters, and the builder's implementations of the runtime's traits.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg_any, docs, ident, type_tokens, Named};
-use crate::model::{
-    Api, Location, Method, Param, PathPart, PollerMethod, Resource, RustType, TypeDef,
-};
+use super::{cfg, docs, feature_note, ident, type_tokens, From};
+use crate::model::{Api, Arg, Location, MediaUpload, Method, Param, PathPart, Resource, RustType};
 
 pub fn resource_files(api: &Api) -> Vec<(String, TokenStream)> {
     let mut files = vec![("src/resources.rs".to_string(), root(api))];
     for resource in api.all_resources() {
         let path = format!("src/resources/{}.rs", resource.module_path.join("/"));
-        files.push((path, resource_file(api, resource)));
+        files.push((path, resource_file(resource)));
     }
     files
 }
 
 fn root(api: &Api) -> TokenStream {
     let doc = docs::own_inner(
-        "The API's resources, reached from [`Client`](crate::Client), and the request builders \
+        "The API's resources, reached from [`Service`](crate::Service), and the request builders \
          of the API's own methods.",
     );
     let modules = api.resources.iter().map(|r| {
-        let gate = cfg_any(&r.features);
         let module = ident(r.module());
-        quote!(#gate pub mod #module;)
+        quote!(pub mod #module;)
     });
-    let accessors = api
-        .resources
-        .iter()
-        .map(|r| accessor(r, quote!(self.clone())));
-    let poller = api.poller.as_ref().map(poller_fn);
-    let method_fns = api
-        .methods
-        .iter()
-        .map(|m| method_fn(m, &quote!(self.clone())));
-    let imports = (!api.methods.is_empty()).then(|| {
-        quote! {
-            use crate::runtime::client::ApiRequest;
-            use crate::runtime::path::{expand, Part};
-        }
-    });
-    let builders = api
-        .methods
-        .iter()
-        .map(|m| builder(api, m, &TokenStream::new()));
+    let methods = api.methods.iter().map(method_items);
     quote! {
         #doc
-        #imports
         #(#modules)*
-        impl crate::Client {
-            #(#accessors)*
-            #(#method_fns)*
-            #poller
-        }
-        #(#builders)*
+        #(#methods)*
     }
 }
 
-/// `Client::wait_for_operation`: a poller over the API's operations `get` method.
-fn poller_fn(poller: &PollerMethod) -> TokenStream {
-    let gate = cfg_any(poller.feature.as_slice());
-    let doc = docs::own(&format!(
-        "Waits for the long-running operation `name` to finish: polls `{}` with growing \
-         intervals (see [`PollPolicy`](crate::PollPolicy)) until the operation is done. \
-         `.await` the poller for the finished operation, whether it succeeded or failed; its \
-         `into_outcome()` tells which.",
-        poller.id
+fn resource_file(resource: &Resource) -> TokenStream {
+    let doc = docs::inner(&format!(
+        "The `{}` resource and its methods.",
+        resource.path
     ));
-    let accessors = poller.accessors.iter().map(|a| ident(a));
-    let get = ident(&poller.fn_name);
-    let operation = type_tokens(
-        &RustType::Named(poller.operation_type.clone()),
-        Named::Models,
+    let handle = ident(&resource.handle);
+    let mut handle_doc = format!(
+        "The `{}` resource: one function per method, each returning a request builder.",
+        resource.path
     );
+    if let Some(feature) = &resource.feature {
+        handle_doc.push_str(&format!(
+            "\n\nIts methods are compiled with the cargo feature `{feature}`."
+        ));
+    }
+    let handle_doc = docs::outer(&handle_doc);
+    let modules = resource.children.iter().map(|r| {
+        let module = ident(r.module());
+        quote!(pub mod #module;)
+    });
+    let children = resource.children.iter().map(accessor);
+    let method_fns = resource
+        .methods
+        .iter()
+        .map(|m| method_fn(m, quote!(self.api), TokenStream::new()));
+    let methods = resource.methods.iter().map(method_items);
     quote! {
         #doc
-        #gate
-        pub fn wait_for_operation(&self, name: impl Into<String>) -> crate::Poller<#operation> {
-            let resource = self #(.#accessors())*;
-            let name: String = name.into();
-            crate::runtime::poll::Poller::new(
-                move || Box::pin(resource.#get(name.clone()).send()),
-                #operation::is_done,
-            )
+        #(#modules)*
+
+        #handle_doc
+        #[derive(Clone, Debug)]
+        pub struct #handle {
+            pub(crate) api: discogen_runtime::ApiClient,
         }
+
+        impl #handle {
+            /// The client bound to the API, for the runtime's own functions.
+            pub fn api_client(&self) -> &discogen_runtime::ApiClient {
+                &self.api
+            }
+            #(#method_fns)*
+            #(#children)*
+        }
+
+        #(#methods)*
     }
 }
 
-/// The function on a parent that returns a child resource's handle.
-fn accessor(resource: &Resource, client: TokenStream) -> TokenStream {
-    let gate = cfg_any(&resource.features);
+/// The function on a parent handle that returns a child resource's handle.
+fn accessor(resource: &Resource) -> TokenStream {
     let fn_name = ident(&resource.accessor);
     let module = ident(resource.module());
     let handle = ident(&resource.handle);
     let doc = docs::outer(&format!("The `{}` resource.", resource.path));
     quote! {
         #doc
-        #gate
         pub fn #fn_name(&self) -> #module::#handle {
-            #module::#handle { client: #client }
+            #module::#handle { api: self.api.clone() }
         }
     }
 }
 
-fn resource_file(api: &Api, resource: &Resource) -> TokenStream {
-    let doc = docs::inner(&format!(
-        "The `{}` resource and its methods.",
-        resource.path
-    ));
-    let handle = ident(&resource.handle);
-    let handle_doc = docs::outer(&format!(
-        "The `{}` resource: one function per method, each returning a request builder.",
-        resource.path
-    ));
-    let modules = resource.children.iter().map(|r| {
-        let gate = cfg_any(&r.features);
-        let module = ident(r.module());
-        quote!(#gate pub mod #module;)
-    });
-    let children = resource
-        .children
-        .iter()
-        .map(|child| accessor(child, quote!(self.client.clone())));
-    // The module exists for its children's features too; its own methods need its own.
-    let own = match &resource.feature {
-        Some(feature) if resource.features.len() > 1 => cfg_any(std::slice::from_ref(feature)),
-        _ => TokenStream::new(),
-    };
-    let method_fns = resource.methods.iter().map(|m| {
-        let method = method_fn(m, &quote!(self.client.clone()));
-        quote!(#own #method)
-    });
-    let imports = (!resource.methods.is_empty()).then(|| {
-        quote! {
-            #own
-            use crate::runtime::client::ApiRequest;
-            #own
-            use crate::runtime::path::{expand, Part};
-        }
-    });
-    let builders = resource.methods.iter().map(|m| builder(api, m, &own));
-    quote! {
-        #doc
-        #imports
-        #(#modules)*
-
-        #handle_doc
-        #[derive(Clone, Debug)]
-        pub struct #handle {
-            pub(crate) client: crate::Client,
-        }
-
-        impl #handle {
-            #(#method_fns)*
-            #(#children)*
-        }
-
-        #(#builders)*
-    }
+/// Everything a method adds to its resource's module: its `static`, its builder and the
+/// builder's impls.
+fn method_items(method: &Method) -> TokenStream {
+    let description = method_static(method);
+    let builder = builder(method);
+    quote! { #description #builder }
 }
 
-/// How a required parameter is taken by the method function (the argument) and stored in the
-/// builder (the field initializer).
+/// How a required parameter is taken by the function that starts a request (the argument) and
+/// stored in the builder (the field initializer).
 fn argument(param: &Param) -> (TokenStream, TokenStream) {
     let name = ident(&param.field);
-    match &param.ty {
-        RustType::String => (
-            quote!(#name: impl Into<String>),
-            quote!(#name: #name.into()),
-        ),
-        RustType::Vec(inner) if **inner == RustType::String => (
-            quote!(#name: impl IntoIterator<Item = impl Into<String>>),
-            quote!(#name: #name.into_iter().map(Into::into).collect()),
-        ),
-        ty => {
-            let ty = type_tokens(ty, Named::Params);
-            (quote!(#name: #ty), quote!(#name))
+    let arg = arg_type(&param.arg());
+    let value = stored(param, quote!(#name));
+    (quote!(#name: #arg), quote!(#name: #value))
+}
+
+/// The type a parameter's value is taken as.
+fn arg_type(arg: &Arg) -> TokenStream {
+    match arg {
+        Arg::IntoString => quote!(impl Into<String>),
+        Arg::IntoStrings => quote!(impl IntoIterator<Item = impl Into<String>>),
+        Arg::Iter(inner) => {
+            let inner = type_tokens(inner, From::Elsewhere);
+            quote!(impl IntoIterator<Item = #inner>)
         }
+        Arg::Plain(ty) => type_tokens(ty, From::Elsewhere),
     }
 }
 
-/// The function that starts a request; `client` is how it reaches the client from `self`.
-fn method_fn(method: &Method, client: &TokenStream) -> TokenStream {
-    let fn_name = ident(&method.fn_name);
-    let builder = ident(&method.builder);
+/// How a taken value `value` is stored in the builder's field.
+fn stored(param: &Param, value: TokenStream) -> TokenStream {
+    let converted = match param.arg() {
+        Arg::IntoString => quote!(#value.into()),
+        Arg::IntoStrings => quote!(#value.into_iter().map(Into::into).collect()),
+        Arg::Iter(_) => quote!(#value.into_iter().collect()),
+        Arg::Plain(_) => value,
+    };
+    if param.secret {
+        quote!(discogen_runtime::Secret(#converted))
+    } else {
+        converted
+    }
+}
+
+/// The type of a parameter's field in the builder.
+fn field_type(param: &Param) -> TokenStream {
+    let ty = type_tokens(&param.ty, From::Elsewhere);
+    let ty = if param.secret {
+        quote!(discogen_runtime::Secret<#ty>)
+    } else {
+        ty
+    };
+    if param.required || matches!(param.ty, RustType::Vec(_)) {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+/// The doc of the function that starts a request.
+fn method_doc(method: &Method) -> TokenStream {
     let mut notes = vec![format!(
         "`{} {}` ({}).",
         method.http_method.as_str(),
         method.path_template,
         method.id
     )];
-    notes.push(if method.idempotent {
-        "Idempotent: transient failures are retried by the client's retry policy.".to_string()
-    } else {
-        "Not idempotent: retried only when a connection could not be opened, unless the call \
-         says [`with_idempotency(true)`](crate::RequestOptionsBuilder::with_idempotency)."
-            .to_string()
+    notes.push(match (&method.request_id, method.idempotent) {
+        (Some(id), _) => format!(
+            "Safe to retry: the client sends the same fresh `{id}` with every attempt unless the \
+             call sets its own (or says \
+             [`without_request_id`](discogen_runtime::Request::without_request_id)), so \
+             transient failures are retried."
+        ),
+        (None, true) => {
+            "Idempotent: transient failures are retried by the client's retry policy.".to_string()
+        }
+        (None, false) => "Not idempotent: retried only when a connection could not be opened, \
+             unless the call says \
+             [`with_idempotency(true)`](discogen_runtime::Request::with_idempotency)."
+            .to_string(),
     });
-    if !method.scopes.is_empty() {
+    if let Some(lro) = &method.long_running {
         notes.push(format!(
-            "OAuth scopes: {}.",
-            method
-                .scopes
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "Starts a long-running operation: \
+             [`send_and_wait`](discogen_runtime::LongRunning::send_and_wait) polls it and \
+             returns its result, a `{}` ({}); while it runs it reports a `{}` ({}).",
+            type_name(&lro.result),
+            lro.result_reason,
+            type_name(&lro.metadata),
+            lro.metadata_reason
         ));
     }
-    let doc = docs::outer_with_notes(method.description.as_deref(), &notes);
+    if let Some(media) = &method.media_upload {
+        notes.push(upload_note(method, media));
+    }
+    if method.media_download {
+        notes.push(
+            "Returns the resource's media too: \
+             [`download`](discogen_runtime::MediaDownloadRequest::download)."
+                .to_string(),
+        );
+    }
+    if !method.scopes.is_empty() {
+        let scopes: Vec<String> = method.scopes.iter().map(|s| format!("`{s}`")).collect();
+        notes.push(format!("OAuth scopes: {}.", scopes.join(", ")));
+    }
+    if method.deprecated {
+        notes.push("Deprecated by the service.".to_string());
+    }
+    notes.extend(feature_note(method.feature.as_deref()));
+    docs::outer_with_notes(method.description.as_deref(), &notes)
+}
+
+fn upload_note(method: &Method, media: &MediaUpload) -> String {
+    let mut note = format!(
+        "Takes media: [`upload`](discogen_runtime::MediaUploadRequest::upload) sends it to \
+         `{} {}`",
+        method.http_method.as_str(),
+        media.path_template
+    );
+    if media.multipart && method.request.is_some() {
+        note.push_str(", after the request body as `multipart/related`");
+    }
+    note.push('.');
+    if media.resumable_path.is_some() {
+        note.push_str(" The service also takes resumable uploads.");
+    }
+    if !media.accept.is_empty() {
+        let accept: Vec<String> = media.accept.iter().map(|a| format!("`{a}`")).collect();
+        note.push_str(&format!(" Accepted media types: {}.", accept.join(", ")));
+    }
+    if let Some(max) = &media.max_size {
+        note.push_str(&format!(" Largest upload: {max}."));
+    }
+    note
+}
+
+/// A type as docs name it.
+fn type_name(ty: &RustType) -> String {
+    match ty {
+        RustType::Named(name) | RustType::Boxed(name) => name.clone(),
+        RustType::Json => "serde_json::Value".to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The function that starts a request; `api` is how it reaches the API client from `self`, and
+/// `module` where the builder is seen from there.
+pub(super) fn method_fn(method: &Method, api: TokenStream, module: TokenStream) -> TokenStream {
+    let gate = cfg(method.feature.as_deref());
+    let fn_name = ident(&method.fn_name);
+    let builder = ident(&method.builder);
+    let builder = quote!(#module #builder);
+    let doc = method_doc(method);
     let (params, inits): (Vec<_>, Vec<_>) = method.required.iter().map(argument).unzip();
     let (body_param, body_init) = match &method.request {
         Some(body) => {
             let arg = ident(&body.arg);
-            let ty = type_tokens(&body.ty, Named::Models);
+            let ty = type_tokens(&body.ty, From::Elsewhere);
             (Some(quote!(#arg: #ty)), Some(quote!(#arg,)))
         }
         None => (None, None),
     };
     let optional = method.optional.iter().map(|p| {
         let field = ident(&p.field);
-        if matches!(p.ty, RustType::Vec(_)) {
-            quote!(#field: Vec::new(),)
-        } else {
-            quote!(#field: None,)
+        match (matches!(p.ty, RustType::Vec(_)), p.secret) {
+            (true, true) => quote!(#field: discogen_runtime::Secret(Vec::new()),),
+            (true, false) => quote!(#field: Vec::new(),),
+            (false, _) => quote!(#field: None,),
         }
     });
+    let state = ident(crate::naming::CALL_STATE_FIELD);
     quote! {
         #doc
+        #gate
         pub fn #fn_name(&self, #(#params,)* #body_param) -> #builder {
             #builder {
-                client: #client,
+                #state: discogen_runtime::CallState::new(&#api),
                 #(#inits,)*
                 #body_init
                 #(#optional)*
-                standard: Default::default(),
-                options: Default::default(),
             }
         }
     }
 }
 
-fn builder(api: &Api, method: &Method, gate: &TokenStream) -> TokenStream {
-    let builder = ident(&method.builder);
+/// The `static` that describes a method to the runtime.
+fn method_static(method: &Method) -> TokenStream {
+    let name = ident(&method.static_name);
+    let id = &method.id;
+    let verb = ident(method.http_method.variant());
+    let path = segments(&method.path);
     let doc = docs::own(&format!(
-        "A request to `{}`; set optional parameters, then [`send`]({}::send).",
-        method.id, method.builder
+        "The `{}` method as data: `{} {}`.",
+        method.id,
+        method.http_method.as_str(),
+        method.path_template
     ));
-    let required_fields = method.required.iter().map(|p| {
+    let query: Vec<&str> = method
+        .params()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| p.wire.as_str())
+        .collect();
+    let mut chain = TokenStream::new();
+    if !query.is_empty() {
+        chain.extend(quote!(.query(&[#(#query),*])));
+    }
+    if let Some(request_id) = &method.request_id {
+        chain.extend(quote!(.request_id(#request_id)));
+    }
+    if let Some(version) = &method.api_version {
+        chain.extend(quote!(.api_version(#version)));
+    }
+    if method.media_download {
+        chain.extend(quote!(.download()));
+    }
+    let upload = method.media_upload.as_ref().map(|media| {
+        let upload_name = ident(&format!("{}_UPLOAD", method.static_name));
+        chain.extend(quote!(.upload(&#upload_name)));
+        let path = segments(&media.path);
+        let multipart = media.multipart;
+        let resumable = match &media.resumable_path {
+            Some(path) => {
+                let path = segments(path);
+                quote!(Some(#path))
+            }
+            None => quote!(None),
+        };
+        let accept = &media.accept;
+        let max_size = match media.max_bytes {
+            Some(bytes) => quote!(Some(#bytes)),
+            None => quote!(None),
+        };
+        quote! {
+            #[doc = " How the method uploads media."]
+            pub static #upload_name: discogen_runtime::MediaUpload = discogen_runtime::MediaUpload {
+                path: #path,
+                multipart: #multipart,
+                resumable_path: #resumable,
+                accept: &[#(#accept),*],
+                max_size: #max_size,
+            };
+        }
+    });
+    quote! {
+        #upload
+        #doc
+        pub static #name: discogen_runtime::Method = discogen_runtime::Method::new(
+            #id,
+            discogen_runtime::HttpMethod::#verb,
+            #path,
+        ) #chain;
+    }
+}
+
+/// A path template as the runtime's `Segment`s.
+fn segments(path: &[PathPart]) -> TokenStream {
+    let parts = path.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(discogen_runtime::Segment::Literal(#text)),
+        PathPart::Variable {
+            wire,
+            reserved,
+            pattern,
+        } => {
+            let pattern = match pattern {
+                Some(pattern) => quote!(Some(#pattern)),
+                None => quote!(None),
+            };
+            let kind = if *reserved {
+                quote!(Reserved)
+            } else {
+                quote!(Simple)
+            };
+            quote!(discogen_runtime::Segment::#kind { name: #wire, pattern: #pattern })
+        }
+    });
+    quote!(&[#(#parts),*])
+}
+
+fn builder(method: &Method) -> TokenStream {
+    let gate = cfg(method.feature.as_deref());
+    let builder = ident(&method.builder);
+    let static_name = ident(&method.static_name);
+    let mut doc = format!(
+        "A request to `{}`: set optional parameters, then send it with \
+         [`Request::send`](discogen_runtime::Request::send) \
+         (`use` the crate's `prelude`).",
+        method.id
+    );
+    if let Some(note) = feature_note(method.feature.as_deref()) {
+        doc.push_str("\n\n");
+        doc.push_str(&note);
+    }
+    let doc = docs::own(&doc);
+    let state = ident(crate::naming::CALL_STATE_FIELD);
+    let fields = method.required.iter().chain(&method.optional).map(|p| {
         let field = ident(&p.field);
-        let ty = type_tokens(&p.ty, Named::Params);
-        quote!(#field: #ty,)
+        let ty = field_type(p);
+        quote!(pub(crate) #field: #ty,)
     });
     let body_field = method.request.as_ref().map(|body| {
         let arg = ident(&body.arg);
-        let ty = type_tokens(&body.ty, Named::Models);
-        quote!(#arg: #ty,)
+        let ty = type_tokens(&body.ty, From::Elsewhere);
+        quote!(pub(crate) #arg: #ty,)
     });
-    let optional_fields = method.optional.iter().map(|p| {
-        let field = ident(&p.field);
-        let ty = type_tokens(&p.ty, Named::Params);
-        if matches!(p.ty, RustType::Vec(_)) {
-            quote!(#field: #ty,)
-        } else {
-            quote!(#field: Option<#ty>,)
-        }
-    });
-    let setters = method.optional.iter().map(|p| {
-        let field = ident(&p.field);
-        setter(p, quote!(self.#field))
-    });
-    let standard_setters = api
-        .standard_params
-        .iter()
-        .zip(&method.standard_setters)
-        .map(|(p, name)| {
-            let mut p = p.clone();
-            let field = ident(&p.field);
-            p.field = name.clone();
-            setter(&p, quote!(self.standard.#field))
-        });
-    let send = send_fn(api, method);
-    let wait = send_and_wait_fn(api, method);
-    let paging = method.paging.as_ref().map(|paging| {
-        let page_type = type_tokens(&RustType::Named(paging.page_type.clone()), Named::Models);
-        let token = ident(&paging.page_token_field);
-        let items = paging.items.as_ref().map(|items| {
-            let item_type = type_tokens(&items.item_type, Named::Models);
-            let doc = docs::outer(&format!(
-                "Every item of every page (the `{}` of each page), fetching pages as the stream is read.",
-                items.field.trim_start_matches("r#")
-            ));
-            quote! {
-                #doc
-                pub fn items(self) -> crate::PageStream<#item_type> {
-                    crate::runtime::paging::items(self)
-                }
-            }
-        });
+    let setters = (!method.optional.is_empty()).then(|| {
+        let setters = method.optional.iter().map(setter);
         quote! {
             #gate
             impl #builder {
-                /// Every page, starting at this request's page token and following
-                /// `nextPageToken` until the service returns none.
-                pub fn pages(self) -> crate::PageStream<#page_type> {
-                    crate::runtime::paging::pages(self)
-                }
-                #items
+                #(#setters)*
             }
-
+        }
+    });
+    let reply = method
+        .response
+        .as_ref()
+        .map_or(quote!(()), |ty| type_tokens(ty, From::Elsewhere));
+    let (body_type, body_fn) = match &method.request {
+        Some(body) => {
+            let ty = type_tokens(&body.ty, From::Elsewhere);
+            let arg = ident(&body.arg);
+            (
+                ty.clone(),
+                Some(quote! {
+                    #[inline]
+                    fn body(&self) -> Option<&#ty> {
+                        Some(&self.#arg)
+                    }
+                }),
+            )
+        }
+        None => (quote!(()), None),
+    };
+    let params = method.params().map(|p| {
+        let field = ident(&p.field);
+        let wire = &p.wire;
+        match p.location {
+            Location::Path => quote!(params.path(#wire, &self.#field);),
+            Location::Query => quote!(params.query(#wire, &self.#field);),
+        }
+    });
+    let params_fn = (method.params().next().is_some()).then(|| {
+        quote! {
+            #[inline]
+            fn params<'a>(&'a self, params: &mut discogen_runtime::Params<'a>) {
+                #(#params)*
+            }
+        }
+    });
+    let paging = method.paging.as_ref().map(|paging| {
+        let token = ident(&paging.page_token_field);
+        quote! {
             #gate
-            impl crate::runtime::paging::PagedCall for #builder {
-                type Page = #page_type;
+            impl discogen_runtime::PagedRequest for #builder {
+                #[inline]
                 fn set_page_token(&mut self, token: String) {
                     self.#token = Some(token);
                 }
-                fn fetch(self) -> crate::runtime::paging::Fetch<Self::Page> {
-                    Box::pin(self.send())
-                }
             }
+        }
+    });
+    let long_running = method.long_running.as_ref().map(|lro| {
+        let result = type_tokens(&lro.result, From::Elsewhere);
+        let metadata = type_tokens(&lro.metadata, From::Elsewhere);
+        quote! {
+            #gate
+            impl discogen_runtime::LongRunning for #builder {
+                type Result = #result;
+                type Metadata = #metadata;
+            }
+        }
+    });
+    let upload = method.media_upload.as_ref().map(|_| {
+        quote! {
+            #gate
+            impl discogen_runtime::MediaUploadRequest for #builder {}
+        }
+    });
+    let download = method.media_download.then(|| {
+        quote! {
+            #gate
+            impl discogen_runtime::MediaDownloadRequest for #builder {}
         }
     });
     quote! {
@@ -330,84 +490,39 @@ fn builder(api: &Api, method: &Method, gate: &TokenStream) -> TokenStream {
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
-            client: crate::Client,
-            #(#required_fields)*
+            pub(crate) #state: discogen_runtime::CallState,
+            #(#fields)*
             #body_field
-            #(#optional_fields)*
-            standard: crate::params::StandardParams,
-            options: crate::RequestOptions,
         }
 
-        #gate
-        impl #builder {
-            #(#setters)*
-            #(#standard_setters)*
-            #send
-            #wait
-        }
+        #setters
 
         #gate
-        impl crate::RequestOptionsBuilder for #builder {
-            fn request_options(&mut self) -> &mut crate::RequestOptions {
-                &mut self.options
+        impl discogen_runtime::ApiRequest for #builder {
+            type Reply = #reply;
+            type Body = #body_type;
+            const METHOD: &'static discogen_runtime::Method = &#static_name;
+            #[inline]
+            fn state(&self) -> &discogen_runtime::CallState {
+                &self.#state
             }
+            #[inline]
+            fn state_mut(&mut self) -> &mut discogen_runtime::CallState {
+                &mut self.#state
+            }
+            #params_fn
+            #body_fn
         }
 
         #paging
+        #long_running
+        #upload
+        #download
     }
 }
 
-/// `send_and_wait` for a method that starts a long-running operation: send, then poll the
-/// operation by name through the client's poller until it is done.
-fn send_and_wait_fn(api: &Api, method: &Method) -> Option<TokenStream> {
-    let poller = api.poller.as_ref()?;
-    match &method.response {
-        Some(RustType::Named(name)) if *name == poller.operation_type => {}
-        _ => return None,
-    }
-    if method.id == poller.id {
-        return None;
-    }
-    let name_field = api.models.iter().find_map(|def| match def {
-        TypeDef::Struct(s) if s.name == poller.operation_type => {
-            s.operation.as_ref()?.name_field.clone()
-        }
-        _ => None,
-    })?;
-    let name_field = ident(&name_field);
-    let operation = type_tokens(
-        &RustType::Named(poller.operation_type.clone()),
-        Named::Models,
-    );
-    // The poller's `get` belongs to its own resource's feature.
-    let gate = cfg_any(poller.feature.as_slice());
-    let doc = docs::own(&format!(
-        "Sends the request, then waits for the long-running operation it starts to finish, \
-         polling `{}` by `policy` (see [`Client::wait_for_operation`](crate::Client::wait_for_operation)). \
-         Returns the finished operation; its `into_outcome()` tells success from failure.",
-        poller.id
-    ));
-    Some(quote! {
-        #doc
-        #gate
-        pub async fn send_and_wait(self, policy: crate::PollPolicy) -> crate::Result<#operation> {
-            let client = self.client.clone();
-            let operation = self.send().await?;
-            if operation.is_done() {
-                return Ok(operation);
-            }
-            let name = operation.#name_field.ok_or_else(|| {
-                crate::Error::UnexpectedReply(
-                    "the service started an operation without a name to poll it by".to_string(),
-                )
-            })?;
-            client.wait_for_operation(name).with_policy(policy).await
-        }
-    })
-}
-
-/// A setter that stores `param` in `place`.
-fn setter(param: &Param, place: TokenStream) -> TokenStream {
+/// A setter of an optional parameter.
+fn setter(param: &Param) -> TokenStream {
     let name = ident(&param.field);
     let mut notes = vec![format!("Sent as the `{}` query parameter.", param.wire)];
     if let Some(default) = &param.default {
@@ -416,266 +531,25 @@ fn setter(param: &Param, place: TokenStream) -> TokenStream {
             default.replace('`', "'")
         ));
     }
+    if param.secret {
+        notes.push("A credential: never shown in `Debug` output.".to_string());
+    }
     if param.deprecated {
         notes.push("Deprecated by the service.".to_string());
     }
     let doc = docs::outer_with_notes(param.description.as_deref(), &notes);
-    let (arg, value) = match &param.ty {
-        RustType::String => (quote!(impl Into<String>), quote!(Some(value.into()))),
-        RustType::Vec(inner) if **inner == RustType::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(value.into_iter().map(Into::into).collect()),
-        ),
-        RustType::Vec(inner) => {
-            let inner = type_tokens(inner, Named::Params);
-            (
-                quote!(impl IntoIterator<Item = #inner>),
-                quote!(value.into_iter().collect()),
-            )
-        }
-        ty => (type_tokens(ty, Named::Params), quote!(Some(value))),
+    let arg = arg_type(&param.arg());
+    let value = stored(param, quote!(value));
+    let value = if matches!(param.ty, RustType::Vec(_)) {
+        value
+    } else {
+        quote!(Some(#value))
     };
     quote! {
         #doc
         pub fn #name(mut self, value: #arg) -> Self {
-            #place = #value;
+            self.#name = #value;
             self
         }
     }
-}
-
-/// `Part`s that expand `path` with the builder's fields.
-fn path_parts(method: &Method, path: &[PathPart]) -> Vec<TokenStream> {
-    path.iter()
-        .map(|part| match part {
-            PathPart::Literal(text) => quote!(Part::Literal(#text)),
-            PathPart::Variable {
-                field,
-                wire,
-                reserved,
-            } => {
-                let param = method
-                    .required
-                    .iter()
-                    .find(|p| &p.field == field)
-                    .expect("resolve checks path variables");
-                let field = ident(field);
-                let pattern = match &param.pattern {
-                    Some(pattern) => quote!(Some(#pattern)),
-                    None => quote!(None),
-                };
-                let kind = if *reserved {
-                    quote!(Reserved)
-                } else {
-                    quote!(Simple)
-                };
-                let value = match param.ty {
-                    RustType::String => quote!(&self.#field),
-                    _ => quote!(&self.#field.to_string()),
-                };
-                quote!(Part::#kind { name: #wire, value: #value, pattern: #pattern })
-            }
-        })
-        .collect()
-}
-
-fn send_fn(api: &Api, method: &Method) -> TokenStream {
-    let parts = path_parts(method, &method.path);
-    // Required single values start the query; lists and optional values are pushed as set.
-    let (leading, pushed): (Vec<&Param>, Vec<&Param>) = method
-        .required
-        .iter()
-        .chain(&method.optional)
-        .filter(|p| p.location == Location::Query)
-        .partition(|p| p.required && !matches!(p.ty, RustType::Vec(_)));
-    let leading: Vec<TokenStream> = leading
-        .iter()
-        .map(|p| {
-            let field = ident(&p.field);
-            let wire = &p.wire;
-            quote!((#wire, self.#field.to_string()))
-        })
-        .collect();
-    let query_init = if leading.is_empty() {
-        quote!(let mut query = Vec::new();)
-    } else {
-        quote!(let mut query = vec![#(#leading),*];)
-    };
-    let query_params = pushed.iter().map(|p| {
-        let field = ident(&p.field);
-        let wire = &p.wire;
-        if matches!(p.ty, RustType::Vec(_)) {
-            quote! {
-                for value in &self.#field {
-                    query.push((#wire, value.to_string()));
-                }
-            }
-        } else {
-            quote! {
-                if let Some(value) = &self.#field {
-                    query.push((#wire, value.to_string()));
-                }
-            }
-        }
-    });
-    let body = match &method.request {
-        Some(body) => {
-            let arg = ident(&body.arg);
-            if api.data_wrapper {
-                quote! {
-                    let body = crate::runtime::client::DataWrapper { data: &self.#arg };
-                    let body = Some(serde_json::to_vec(&body).map_err(crate::Error::Encode)?);
-                }
-            } else {
-                quote!(let body = Some(serde_json::to_vec(&self.#arg).map_err(crate::Error::Encode)?);)
-            }
-        }
-        None => quote!(let body = None;),
-    };
-    let http_method = ident(method.http_method.as_str());
-    let idempotent = method.idempotent;
-    let data_wrapper = api.data_wrapper;
-    let api_version = match &method.api_version {
-        Some(version) => quote!(Some(#version)),
-        None => quote!(None),
-    };
-    let (output, call) = match &method.response {
-        Some(response) => {
-            let ty = type_tokens(response, Named::Models);
-            (ty, quote!(client.execute(request).await))
-        }
-        None => (
-            quote!(()),
-            quote! {
-                let response = client.execute::<serde::de::IgnoredAny>(request).await?;
-                Ok(response.map(|_| ()))
-            },
-        ),
-    };
-    let media = media_fns(method, &output);
-    let send_body = match &method.response {
-        Some(_) => quote!(Ok(self.send_with_response().await?.into_body())),
-        None => quote! {
-            self.send_with_response().await?;
-            Ok(())
-        },
-    };
-    quote! {
-        /// Sends the request and returns the service's reply.
-        pub async fn send(self) -> crate::Result<#output> {
-            #send_body
-        }
-
-        /// Sends the request and returns the reply with its HTTP status and headers.
-        pub async fn send_with_response(self) -> crate::Result<crate::Response<#output>> {
-            let (client, request) = self.into_request()?;
-            #call
-        }
-
-        #media
-
-        /// The request as it goes on the wire; refuses invalid path values before anything
-        /// is sent.
-        fn into_request(self) -> crate::Result<(crate::Client, ApiRequest)> {
-            let parts = [#(#parts),*];
-            let path = expand(&parts)?;
-            #query_init
-            #(#query_params)*
-            self.standard.append_to(&mut query);
-            #body
-            let request = ApiRequest {
-                method: reqwest::Method::#http_method,
-                path,
-                query,
-                body,
-                idempotent: #idempotent,
-                api_version: #api_version,
-                data_wrapper: #data_wrapper,
-                upload: None,
-                options: self.options,
-            };
-            Ok((self.client, request))
-        }
-    }
-}
-
-/// `upload` for methods with media upload, `download` for methods with media download.
-fn media_fns(method: &Method, output: &TokenStream) -> TokenStream {
-    let upload = method.media_upload.as_ref().map(|media| {
-        let parts = path_parts(method, &media.path);
-        let together = media.multipart && method.request.is_some();
-        let mut notes = vec![format!(
-            "`{} {}`{}.",
-            method.http_method.as_str(),
-            media.path_template,
-            if together {
-                ", the request body and the media together as `multipart/related`"
-            } else {
-                ""
-            }
-        )];
-        if !media.accept.is_empty() {
-            let accept: Vec<String> = media.accept.iter().map(|a| format!("`{a}`")).collect();
-            notes.push(format!("Accepted media types: {}.", accept.join(", ")));
-        }
-        if let Some(max) = &media.max_size {
-            notes.push(format!("Largest upload: {max}."));
-        }
-        let doc = docs::outer_with_notes(
-            Some(
-                "Sends the request with `data` as its media, of type `mime_type` (such as \
-                 `image/png`), through the upload endpoint.",
-            ),
-            &notes,
-        );
-        let metadata = if together {
-            quote!(request.body.take())
-        } else {
-            quote!(None)
-        };
-        quote! {
-            #doc
-            pub async fn upload(
-                self,
-                data: impl Into<Vec<u8>>,
-                mime_type: impl Into<String>,
-            ) -> crate::Result<#output> {
-                let upload_parts = [#(#parts),*];
-                let upload_path = expand(&upload_parts)?;
-                let (client, mut request) = self.into_request()?;
-                request.path = upload_path;
-                request.upload = Some(crate::runtime::client::Upload {
-                    data: data.into(),
-                    mime_type: mime_type.into(),
-                    metadata: #metadata,
-                });
-                client.execute(request).await.map(crate::Response::into_body)
-            }
-        }
-    });
-    let download = method.media_download.then(|| {
-        quote! {
-            /// Sends the request for the resource's media (`alt=media`) instead of its JSON
-            /// description, and returns the media's bytes with the reply's status and headers
-            /// (`Content-Type` says what they are).
-            pub async fn download(self) -> crate::Result<crate::Response<Vec<u8>>> {
-                let (client, mut request) = self.into_request()?;
-                request.query.retain(|(name, _)| *name != "alt");
-                request.query.push(("alt", "media".to_string()));
-                client.download(request).await
-            }
-
-            /// As [`download`](Self::download), but hands back the media to read piece by
-            /// piece as it arrives, for media too large to hold at once. Retries and the
-            /// attempt timeout cover the wait for the reply's headers; reading takes as long as
-            /// it takes.
-            pub async fn download_stream(self) -> crate::Result<crate::Download> {
-                let (client, mut request) = self.into_request()?;
-                request.query.retain(|(name, _)| *name != "alt");
-                request.query.push(("alt", "media".to_string()));
-                client.download_stream(request).await
-            }
-        }
-    });
-    quote!(#upload #download)
 }

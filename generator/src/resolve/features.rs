@@ -1,114 +1,32 @@
-//! Cargo features of the generated crate: one per resource that has methods, each enabling that
-//! resource's methods and exactly the types they reach, so that a user who needs one resource
-//! compiles one resource. Decided here, after the model is built; the emitters only spell the
-//! `#[cfg]`s out.
+//! Cargo features of the generated crate: one per resource that has methods, compiling that
+//! resource's methods and the types only they use, so that a user who needs one resource
+//! compiles one resource. Each item has at most one gate: a type reached by one feature's
+//! methods is compiled with that feature; a type reached by several (or by the API's own
+//! methods) is always compiled; a schema no method reaches is compiled with the `all-types`
+//! feature.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::{EnumDef, Method, Resource, RustType, TypeDef};
+use crate::model::{EnumDef, Gate, Method, Resource, RustType, TypeDef};
 use crate::naming;
 
-/// Gives every resource with methods a feature and every type the features that reach it;
-/// returns all features, sorted.
-pub fn assign(
-    resources: &mut [Resource],
-    top_level: &[Method],
-    models: &mut [TypeDef],
-    param_enums: &mut [EnumDef],
-) -> Vec<String> {
-    let names = feature_names(resources);
-    set_resource_features(resources, &names);
-
-    let index: HashMap<String, usize> = models
-        .iter()
-        .enumerate()
-        .map(|(i, def)| (def.name().to_string(), i))
-        .collect();
-    let mut model_reach: Vec<BTreeSet<String>> = vec![BTreeSet::new(); models.len()];
-    let mut enum_reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    // Top-level methods are always compiled, and so is everything they reach.
-    let always = String::new();
-    let mut reachers: Vec<(&String, &[Method])> = vec![(&always, top_level)];
-    let resources_list = Resource::all_in(resources);
-    for resource in &resources_list {
-        if let Some(feature) = &resource.feature {
-            reachers.push((feature, &resource.methods));
-        }
-    }
-    for (feature, methods) in reachers {
-        let mut stack: Vec<usize> = Vec::new();
-        for method in methods {
-            let roots = method.request.iter().map(|b| &b.ty).chain(&method.response);
-            stack.extend(
-                roots
-                    .filter_map(named)
-                    .filter_map(|name| index.get(name).copied()),
-            );
-            for param in method.required.iter().chain(&method.optional) {
-                if let Some(name) = named(&param.ty) {
-                    enum_reach
-                        .entry(name.to_string())
-                        .or_default()
-                        .insert(feature.clone());
-                }
-            }
-        }
-        while let Some(i) = stack.pop() {
-            if !model_reach[i].insert(feature.clone()) {
-                continue;
-            }
-            if let TypeDef::Struct(s) = &models[i] {
-                stack.extend(
-                    s.fields
-                        .iter()
-                        .filter_map(|f| named(&f.ty))
-                        .filter_map(|name| index.get(name).copied()),
-                );
-            }
-        }
-    }
-
-    let every: Vec<String> = names
-        .values()
-        .cloned()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let gate = |reach: Option<&BTreeSet<String>>| match reach {
-        Some(reach) if !reach.is_empty() && !reach.contains("") && reach.len() < every.len() => {
-            Some(reach.iter().cloned().collect())
-        }
-        _ => None,
-    };
-    for (def, reach) in models.iter_mut().zip(&model_reach) {
-        match def {
-            TypeDef::Struct(s) => s.features = gate(Some(reach)),
-            TypeDef::Enum(e) => e.features = gate(Some(reach)),
-        }
-    }
-    for def in param_enums.iter_mut() {
-        def.features = gate(enum_reach.get(&def.name));
-    }
-    every
-}
-
-/// The name of the generated type a type refers to, through `Vec`, maps and boxes.
-fn named(ty: &RustType) -> Option<&str> {
-    match ty {
-        RustType::Named(name) | RustType::Boxed(name) => Some(name),
-        RustType::Vec(inner) | RustType::Map(inner) => named(inner),
-        _ => None,
-    }
-}
+use super::methods::dotted_path;
+use super::select::Selected;
 
 /// Feature names by resource path: the last path segment, with as many parent segments as it
 /// takes to make it unique and not one of the crate's own features.
-fn feature_names(resources: &[Resource]) -> BTreeMap<String, String> {
-    let paths: Vec<Vec<&str>> = Resource::all_in(resources)
-        .into_iter()
-        .filter(|r| !r.methods.is_empty())
-        .map(|r| r.path.split('.').collect())
-        .collect();
+pub(super) fn feature_names(selected: &[Selected<'_>]) -> BTreeMap<String, String> {
+    fn with_methods(nodes: &[Selected<'_>], out: &mut Vec<String>) {
+        for node in nodes {
+            if node.with_methods && !node.resource.methods.is_empty() {
+                out.push(dotted_path(&node.pointer));
+            }
+            with_methods(&node.children, out);
+        }
+    }
+    let mut dotted = Vec::new();
+    with_methods(selected, &mut dotted);
+    let paths: Vec<Vec<&str>> = dotted.iter().map(|p| p.split('.').collect()).collect();
     let mut depth = vec![1usize; paths.len()];
     loop {
         let names: Vec<String> = paths
@@ -140,23 +58,110 @@ fn feature_names(resources: &[Resource]) -> BTreeMap<String, String> {
             // Full paths are unique, so only equal kebab spellings of different paths
             // (`a_b` and `aB`) can still clash: number them.
             let mut seen = naming::Scope::default();
-            return paths
+            return dotted
                 .iter()
                 .zip(names)
-                .map(|(segments, name)| (segments.join("."), seen.claim(name)))
+                .map(|(path, name)| (path.clone(), seen.claim(name)))
                 .collect();
         }
     }
 }
 
-fn set_resource_features(resources: &mut [Resource], names: &BTreeMap<String, String>) {
-    for resource in resources {
-        set_resource_features(&mut resource.children, names);
-        resource.feature = names.get(&resource.path).cloned();
-        let mut features: BTreeSet<String> = resource.feature.iter().cloned().collect();
-        for child in &resource.children {
-            features.extend(child.features.iter().cloned());
+/// Decides the gate of every type and parameter enum from the features whose methods reach
+/// it. Returns whether any type is gated by `all_types` (no method reaches it).
+pub(super) fn assign_gates(
+    resources: &[Resource],
+    top_level: &[Method],
+    models: &mut [TypeDef],
+    param_enums: &mut [EnumDef],
+    all_types: &str,
+) -> bool {
+    let index: HashMap<String, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, def)| (def.name().to_string(), i))
+        .collect();
+    let mut model_reach: Vec<BTreeSet<String>> = vec![BTreeSet::new(); models.len()];
+    let mut enum_reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // The API's own methods are always compiled, and so is everything they reach: the empty
+    // feature stands for them.
+    let always = String::new();
+    let mut reachers: Vec<(&String, &[Method])> = vec![(&always, top_level)];
+    for resource in Resource::all_in(resources) {
+        if let Some(feature) = &resource.feature {
+            reachers.push((feature, &resource.methods));
         }
-        resource.features = features.into_iter().collect();
     }
+    for (feature, methods) in reachers {
+        let mut stack: Vec<usize> = Vec::new();
+        for method in methods {
+            for root in roots(method) {
+                match root {
+                    RustType::Param(name) => {
+                        enum_reach
+                            .entry(name.clone())
+                            .or_default()
+                            .insert(feature.clone());
+                    }
+                    ty => stack.extend(ty.named().and_then(|name| index.get(name).copied())),
+                }
+            }
+        }
+        while let Some(i) = stack.pop() {
+            if !model_reach[i].insert(feature.clone()) {
+                continue;
+            }
+            if let TypeDef::Struct(s) = &models[i] {
+                stack.extend(
+                    s.fields
+                        .iter()
+                        .filter_map(|f| f.ty.named())
+                        .filter_map(|name| index.get(name).copied()),
+                );
+            }
+        }
+    }
+    let mut any_unreached = false;
+    for (def, reach) in models.iter_mut().zip(&model_reach) {
+        let (gate, used_by) = gate_of(reach, all_types);
+        any_unreached |= reach.is_empty();
+        match def {
+            TypeDef::Struct(s) => (s.gate, s.used_by) = (gate, used_by),
+            TypeDef::Enum(e) => (e.gate, e.used_by) = (gate, used_by),
+        }
+    }
+    for def in param_enums.iter_mut() {
+        let reach = enum_reach.remove(&def.name).unwrap_or_default();
+        (def.gate, def.used_by) = gate_of(&reach, all_types);
+    }
+    any_unreached
+}
+
+/// The types a method names directly: body, reply, parameters, and what its long-running
+/// operation produces and reports.
+fn roots(method: &Method) -> Vec<&RustType> {
+    let mut roots: Vec<&RustType> = method.request.iter().map(|b| &b.ty).collect();
+    roots.extend(&method.response);
+    roots.extend(method.params().map(|p| &p.ty));
+    if let Some(lro) = &method.long_running {
+        roots.push(&lro.result);
+        roots.push(&lro.metadata);
+    }
+    roots
+        .into_iter()
+        .flat_map(|ty| match ty {
+            RustType::Vec(inner) | RustType::Map(inner) => vec![&**inner],
+            ty => vec![ty],
+        })
+        .collect()
+}
+
+fn gate_of(reach: &BTreeSet<String>, all_types: &str) -> (Gate, Vec<String>) {
+    let used_by: Vec<String> = reach.iter().filter(|f| !f.is_empty()).cloned().collect();
+    let gate = match reach.iter().collect::<Vec<_>>().as_slice() {
+        [] => Gate::Feature(all_types.to_string()),
+        [one] if !one.is_empty() => Gate::Feature((*one).clone()),
+        _ => Gate::Always,
+    };
+    (gate, used_by)
 }
