@@ -351,7 +351,12 @@ fn page_offset(request: &RawRequest, number: usize, len: usize) -> Option<usize>
 
 /// The page at `offset` with `size` items (the call's, or the listing's default), and whether
 /// it is the last.
-fn serve_page(plan: &PagePlan, number: usize, offset: usize, size: Option<&str>) -> (Vec<u8>, bool) {
+fn serve_page(
+    plan: &PagePlan,
+    number: usize,
+    offset: usize,
+    size: Option<&str>,
+) -> (Vec<u8>, bool) {
     let size = size
         .and_then(|s| s.parse::<usize>().ok())
         .filter(|&s| s > 0)

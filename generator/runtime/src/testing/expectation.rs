@@ -330,17 +330,16 @@ impl<R: ApiRequest> Expectation<R> {
         predicate: impl Fn(&str) -> bool + Send + 'static,
     ) -> Self {
         let name = name.into();
-        self.predicate(format!("the predicate on header `{name}`"), move |request| {
-            let values = request.header_all(&name);
-            !values.is_empty() && values.into_iter().all(&predicate)
-        })
+        self.predicate(
+            format!("the predicate on header `{name}`"),
+            move |request| {
+                let values = request.header_all(&name);
+                !values.is_empty() && values.into_iter().all(&predicate)
+            },
+        )
     }
 
-    fn predicate(
-        self,
-        what: String,
-        holds: impl Fn(&RawRequest) -> bool + Send + 'static,
-    ) -> Self {
+    fn predicate(self, what: String, holds: impl Fn(&RawRequest) -> bool + Send + 'static) -> Self {
         self.shared.with_rule(self.index, |rule| {
             rule.predicates.push(Predicate {
                 what,

@@ -227,7 +227,10 @@ fn parse_request_line(line: &str) -> Result<(String, String, bool), ReadError> {
         return Err(bad);
     }
     if !target.starts_with('/') || target.bytes().any(|b| b <= b' ' || b == 0x7f) {
-        return Err(ReadError::Bad(400, "the request target is not in origin form"));
+        return Err(ReadError::Bad(
+            400,
+            "the request target is not in origin form",
+        ));
     }
     let http10 = match version {
         "HTTP/1.1" => false,
@@ -247,7 +250,10 @@ fn parse_header(line: &str) -> Result<(String, String), ReadError> {
     }
     let value = value.trim_matches([' ', '\t']);
     if value.bytes().any(|b| (b < b' ' && b != b'\t') || b == 0x7f) {
-        return Err(ReadError::Bad(400, "a header value holds a control character"));
+        return Err(ReadError::Bad(
+            400,
+            "a header value holds a control character",
+        ));
     }
     Ok((name.to_ascii_lowercase(), value.to_string()))
 }
@@ -477,7 +483,10 @@ mod tests {
         let request = read(b"POST /v1/x?a=b HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}")
             .await
             .unwrap();
-        assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/v1/x?a=b"));
+        assert_eq!(
+            (request.method.as_str(), request.target.as_str()),
+            ("POST", "/v1/x?a=b")
+        );
         assert_eq!(request.body, b"{}");
         assert_eq!(request.headers[0], ("host".to_string(), "h".to_string()));
         let chunked = read(
@@ -497,13 +506,31 @@ mod tests {
             (b"GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", 400),
             (b"GET / HTTP/1.1\r\n folded\r\n\r\n", 400),
             (b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
-            (b"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n", 413),
-            (b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
-            (b"POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+            (
+                b"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+                413,
+            ),
+            (
+                b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+                400,
+            ),
+            (
+                b"POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+                400,
+            ),
             (b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
-            (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
-            (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\n", 413),
-            (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n", 400),
+            (
+                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                400,
+            ),
+            (
+                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\n",
+                413,
+            ),
+            (
+                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n",
+                400,
+            ),
             (b"GET / HTTP/1.1\r\nX: \x01\r\n\r\n", 400),
             (b"GET /\xff HTTP/1.1\r\n\r\n", 400),
             (b"GET / HTTP/1.1\r\nHost: h", 400),

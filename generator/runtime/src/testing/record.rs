@@ -167,10 +167,12 @@ fn calls(
     request: &RawRequest,
     apis: &[&'static ApiInfo],
 ) -> Option<Option<&'static ApiInfo>> {
-    let api = apis
-        .iter()
-        .copied()
-        .find(|api| method.id.strip_prefix(api.name).is_some_and(|r| r.starts_with('.')));
+    let api = apis.iter().copied().find(|api| {
+        method
+            .id
+            .strip_prefix(api.name)
+            .is_some_and(|r| r.starts_with('.'))
+    });
     if let Some(id) = request.method_id {
         return (id == method.id).then_some(api);
     }
@@ -225,8 +227,7 @@ fn capture(
     (1..=longest)
         .filter(|&end| rest.is_char_boundary(end))
         .any(|end| {
-            let Ok(value) = percent_encoding::percent_decode_str(&rest[..end]).decode_utf8()
-            else {
+            let Ok(value) = percent_encoding::percent_decode_str(&rest[..end]).decode_utf8() else {
                 return false;
             };
             values.push(Cow::Owned(value.into_owned()));
