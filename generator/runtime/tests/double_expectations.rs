@@ -382,6 +382,29 @@ async fn request_ids_count_only_when_the_expectation_sets_one() {
 }
 
 #[tokio::test]
+async fn standard_parameters_count_when_the_expectation_sets_them() {
+    let (double, hubs) = start().await;
+    double
+        .expect(hubs.get(NAME).pretty_print(true).fields("name"))
+        .reply(hub(NAME, "pretty"));
+    let error = hubs.get(NAME).fields("name").send().await.unwrap_err();
+    assert_eq!(error.http_status(), Some(501));
+    let got = hubs
+        .get(NAME)
+        .fields("name")
+        .pretty_print(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.description.as_deref(), Some("pretty"));
+    let report = verify_report(double);
+    assert!(
+        report.contains("query parameter `prettyPrint` is [\"false\"], expected [\"true\"]"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
 async fn an_unmet_expectation_fails_the_test_when_the_double_is_dropped() {
     let (double, hubs) = start().await;
     double.expect(hubs.get(NAME)).reply(hub(NAME, "x"));

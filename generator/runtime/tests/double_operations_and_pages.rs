@@ -188,18 +188,30 @@ async fn paging_through_three_pages_by_the_calls_page_size() {
 async fn items_of_a_listing_with_its_default_page_size() {
     let (double, hubs) = start().await;
     let all: Vec<Hub> = (0..5).map(|i| hub(&format!("h{i}"))).collect();
+    // Paging adds `nextPageToken` to the field mask the code sets: the expectation's mask
+    // still matches.
     double
-        .expect(hubs.list(PARENT).filter("labels.env = prod"))
+        .expect(
+            hubs.list(PARENT)
+                .filter("labels.env = prod")
+                .fields("hubs(name)"),
+        )
         .pages(Pages::of(all.clone()).default_page_size(2));
     let items: Vec<Hub> = hubs
         .list(PARENT)
         .filter("labels.env = prod")
+        .fields("hubs(name)")
         .items()
         .try_collect()
         .await
         .unwrap();
     assert_eq!(items, all);
-    assert_eq!(double.requests().len(), 3);
+    let requests = double.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(
+        requests[0].query("fields"),
+        Some("hubs(name),nextPageToken")
+    );
     double.verify();
 }
 

@@ -27,23 +27,23 @@
 //! # Example
 //!
 //! ```ignore
-//! use std::time::Duration;
-//!
 //! use discogen_runtime::testing::{Double, ErrorReply, OperationScript, Pages};
 //! use discogen_runtime::PollPolicy;
+//! use futures_util::TryStreamExt;
 //! use networkconnectivity_v1::models::{Hub, OperationMetadata, Spoke};
 //! use networkconnectivity_v1::prelude::*;
+//! use networkconnectivity_v1::resources::projects::locations::global::hubs::CreateCall;
 //! use networkconnectivity_v1::{Error, Service};
 //!
-//! /// The code under test: creates a hub, waits for it, then lists the project's spokes.
+//! const PARENT: &str = "projects/p/locations/global";
+//!
+//! /// The code under test: creates a hub, waits for it, then lists the project's spokes. The
+//! /// poll policy is a parameter, so that tests can poll quickly.
 //! async fn create_hub(service: &Service, poll: PollPolicy) -> Result<(Hub, Vec<Spoke>), Error> {
-//!     let parent = "projects/p/locations/global";
+//!     let mut hub = Hub::default();
+//!     hub.description = Some("main".into());
 //!     let hubs = service.projects().locations().global().hubs();
-//!     let hub = hubs
-//!         .create(parent, Hub { description: Some("main".into()), ..Hub::default() })
-//!         .hub_id("main")
-//!         .send_and_wait(poll)
-//!         .await?;
+//!     let hub = hubs.create(PARENT, hub).hub_id("main").send_and_wait(poll).await?;
 //!     let spokes = service
 //!         .projects()
 //!         .locations()
@@ -60,25 +60,35 @@
 //! async fn creates_the_hub_then_lists_the_spokes() {
 //!     let double = Double::start().await;
 //!     let service = Service::new(&double.client());
-//!     let hubs = service.projects().locations().global().hubs();
-//!     let created = Hub { name: Some("projects/p/locations/global/hubs/main".into()), ..Hub::default() };
 //!
-//!     // The request the code must send (its builder's wire form is matched), and the
-//!     // answers: unavailable once (the client retries), then an operation that runs for two
-//!     // polls before it succeeds.
+//!     // The request the code must send, described by the crate's own builder (its verb,
+//!     // path, query parameters and body are matched), and the answers in sequence:
+//!     // unavailable once (the client retries: the call carries a request ID), then an
+//!     // operation that runs for two polls before it succeeds.
+//!     let mut wanted = Hub::default();
+//!     wanted.description = Some("main".into());
+//!     let mut created = wanted.clone();
+//!     created.name = Some(format!("{PARENT}/hubs/main"));
+//!     let mut metadata = OperationMetadata::default();
+//!     metadata.verb = Some("create".into());
+//!     let hubs = service.projects().locations().global().hubs();
 //!     double
-//!         .expect(
-//!             hubs.create("projects/p/locations/global", Hub { description: Some("main".into()), ..Hub::default() })
-//!                 .hub_id("main"),
-//!         )
+//!         .expect(hubs.create(PARENT, wanted).hub_id("main"))
 //!         .error(ErrorReply::unavailable("try again"))
 //!         .operation(
 //!             OperationScript::succeeds(created.clone())
 //!                 .running_for(2)
-//!                 .metadata(OperationMetadata { verb: Some("create".into()), ..Default::default() }),
+//!                 .metadata(metadata),
 //!         );
-//!     // Five spokes, served two by two as the code asks.
-//!     let spokes: Vec<Spoke> = (0..5).map(|i| Spoke { name: Some(format!("s{i}")), ..Default::default() }).collect();
+//!
+//!     // Five spokes, served page by page by the call's `pageSize`.
+//!     let spokes: Vec<Spoke> = (0..5)
+//!         .map(|i| {
+//!             let mut spoke = Spoke::default();
+//!             spoke.name = Some(format!("projects/p/locations/us-east1/spokes/s{i}"));
+//!             spoke
+//!         })
+//!         .collect();
 //!     double
 //!         .expect(service.projects().locations().spokes().list("projects/p/locations/-"))
 //!         .pages(Pages::of(spokes.clone()));
@@ -86,10 +96,13 @@
 //!     let (hub, listed) = create_hub(&service, Double::poll_policy()).await.unwrap();
 //!     assert_eq!((hub, listed), (created, spokes));
 //!
-//!     // The requests as the double received them, typed.
-//!     let creates = double.received::<networkconnectivity_v1::resources::projects::locations::global::hubs::CreateCall>();
+//!     // The requests as the double received them, typed by their method.
+//!     let creates = double.received::<CreateCall>();
 //!     assert_eq!(creates.len(), 2); // the 503, then the retry
+//!     assert_eq!(creates[1].body().unwrap().description.as_deref(), Some("main"));
 //!     assert_eq!(creates[0].query("requestId"), creates[1].query("requestId"));
+//!
+//!     // Unexpected requests and unmet expectations fail here (or when `double` is dropped).
 //!     double.verify();
 //! }
 //! ```
