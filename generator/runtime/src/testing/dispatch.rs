@@ -167,13 +167,13 @@ impl State {
         index: usize,
         request: &mut RawRequest,
     ) -> Option<(Duration, Outcome)> {
-        if !why_not(&mut self.rules[index], request).is_empty() {
+        if !why_not(&self.rules[index], request).is_empty() {
             return None;
         }
         let rule = &mut self.rules[index];
         request.method_id = Some(rule.method.id);
-        let (number, api, page_size_name) = (rule.number, rule.api.clone(), page_size(rule.method));
-        let step = rule.current_step()?;
+        let (number, method, api) = (rule.number, rule.method, rule.api.clone());
+        let step = rule.open_step_mut()?;
         let delay = step.delay;
         let outcome = match &step.answer {
             Answer::Reply {
@@ -194,8 +194,9 @@ impl State {
                 self.start_operation(&api, plan)
             }
             Answer::Pages(plan) => {
-                let offset = page_offset(request, number, plan.len).unwrap_or(0);
-                let size = page_size_name.and_then(|name| request.query(name));
+                let token = sent_page_token(method, request);
+                let offset = page_offset(token, number, plan.len).unwrap_or(0);
+                let size = page_size(method).and_then(|name| request.query(name));
                 let (body, last) = serve_page(plan, number, offset, size);
                 if last {
                     step.used += 1;
@@ -274,9 +275,9 @@ impl State {
     }
 
     /// The expectation that comes closest to `request`, with why it does not match.
-    fn closest(&mut self, request: &RawRequest) -> Option<(String, String)> {
+    fn closest(&self, request: &RawRequest) -> Option<(String, String)> {
         let mut best: Option<((u32, usize), String, String)> = None;
-        for rule in &mut self.rules {
+        for rule in &self.rules {
             let reasons = why_not(rule, request);
             let weight: u32 = reasons.iter().map(Mismatch::weight).sum();
             // Among equals, the one whose path shares the longest start with the request's.
@@ -293,18 +294,16 @@ impl State {
 
 /// Why `rule` does not take `request`: how they differ, or that the rule gave all its
 /// answers, or that a page token is not one of its own. Empty when it takes it.
-fn why_not(rule: &mut Rule, request: &RawRequest) -> Vec<Mismatch> {
+fn why_not(rule: &Rule, request: &RawRequest) -> Vec<Mismatch> {
     let mut reasons = rule.mismatches(request);
-    let number = rule.number;
-    let token_param = page_token(rule.method);
-    match rule.current_step() {
+    match rule.open_step() {
         None => reasons.push(Mismatch::Other(
             "it was already answered as many times as expected".to_string(),
         )),
         Some(step) => {
             if let Answer::Pages(plan) = &step.answer {
-                let token = token_param.and_then(|name| request.query(name));
-                if token.is_some() && page_offset(request, number, plan.len).is_none() {
+                let token = sent_page_token(rule.method, request);
+                if token.is_some() && page_offset(token, rule.number, plan.len).is_none() {
                     reasons.push(Mismatch::Other(
                         "its page token is not one the expectation sent".to_string(),
                     ));
@@ -319,9 +318,13 @@ fn common_prefix(a: &str, b: &str) -> usize {
     a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
 }
 
-/// The name of a list method's page token parameter.
-fn page_token(method: &Method) -> Option<&'static str> {
-    method.query.iter().copied().find(|n| *n == "pageToken")
+/// The page token a request to a list method sends, if any.
+fn sent_page_token<'a>(method: &Method, request: &'a RawRequest) -> Option<&'a str> {
+    method
+        .query
+        .contains(&"pageToken")
+        .then(|| request.query("pageToken"))
+        .flatten()
 }
 
 /// The name of a list method's page size parameter (`maxResults` in older APIs).
@@ -340,8 +343,8 @@ fn page_token_for(number: usize, offset: usize) -> String {
 
 /// Where the page a request asks for starts: 0 without a token, `None` for a token that is
 /// not one of expectation `number` for a listing of `len` items.
-fn page_offset(request: &RawRequest, number: usize, len: usize) -> Option<usize> {
-    let Some(token) = request.query("pageToken") else {
+fn page_offset(token: Option<&str>, number: usize, len: usize) -> Option<usize> {
+    let Some(token) = token else {
         return Some(0);
     };
     let rest = token.strip_prefix(&format!("discogen-double-{number}-"))?;

@@ -109,7 +109,12 @@ impl Rule {
     }
 
     /// The step that answers the next matching request; `None` once every answer was given.
-    pub(crate) fn current_step(&mut self) -> Option<&mut Step> {
+    pub(crate) fn open_step(&self) -> Option<&Step> {
+        self.steps.iter().find(|step| step.is_open())
+    }
+
+    /// The open step, to give its answer.
+    pub(crate) fn open_step_mut(&mut self) -> Option<&mut Step> {
         self.steps.iter_mut().find(|step| step.is_open())
     }
 
@@ -460,7 +465,7 @@ impl<R: ApiRequest> Answers<R> {
         }))
     }
 
-    /// Gives the last answer `n` times in a row (instead of once).
+    /// Gives the last answer `n` times in a row (instead of once; 0 skips it).
     pub fn times(self, n: u32) -> Self {
         self.shared
             .with_rule(self.index, |rule| last_step(rule).times = n);
