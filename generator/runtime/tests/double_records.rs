@@ -180,3 +180,45 @@ async fn the_server_keeps_connections_alive_reads_chunks_and_refuses_garbage() {
     );
     assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| double.verify())).is_err());
 }
+
+/// The API of `double_api`, with bodies wrapped as `{"data": ...}`, as some older APIs want.
+static WRAPPED: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
+    data_wrapper: true,
+    name: double_api::API.name,
+    version: double_api::API.version,
+    revision: double_api::API.revision,
+    crate_version: double_api::API.crate_version,
+    root_url: double_api::API.root_url,
+    mtls_root_url: double_api::API.mtls_root_url,
+    service_path: double_api::API.service_path,
+    batch_path: double_api::API.batch_path,
+    operations_get: double_api::API.operations_get,
+};
+
+#[tokio::test]
+async fn bodies_of_apis_with_a_data_wrapper_are_wrapped() {
+    let double = Double::start().await;
+    let hubs = hubs::HubsResource {
+        api: discogen_runtime::ApiClient::new(&double.client(), &WRAPPED),
+    };
+    let mut sent = Hub::default();
+    sent.description = Some("wrapped".into());
+    let mut created = sent.clone();
+    created.name = Some(NAME.into());
+    double.expect(hubs.create(PARENT, sent.clone())).operation(
+        discogen_runtime::testing::OperationScript::succeeds(created.clone()).running_for(1),
+    );
+    let hub = hubs
+        .create(PARENT, sent.clone())
+        .send_and_wait(Double::poll_policy())
+        .await
+        .unwrap();
+    assert_eq!(hub, created);
+    let requests = double.requests();
+    assert_eq!(
+        requests[0].body_json().unwrap(),
+        serde_json::json!({"data": {"description": "wrapped"}})
+    );
+    assert_eq!(double.received::<hubs::CreateCall>()[0].body(), Some(&sent));
+    double.verify();
+}
