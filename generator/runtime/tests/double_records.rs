@@ -201,10 +201,14 @@ async fn bodies_of_apis_with_a_data_wrapper_are_wrapped() {
     let hubs = hubs::HubsResource {
         api: discogen_runtime::ApiClient::new(&double.client(), &WRAPPED),
     };
-    let mut sent = Hub::default();
-    sent.description = Some("wrapped".into());
-    let mut created = sent.clone();
-    created.name = Some(NAME.into());
+    let sent = Hub {
+        description: Some("wrapped".into()),
+        ..Hub::default()
+    };
+    let created = Hub {
+        name: Some(NAME.into()),
+        ..sent.clone()
+    };
     double.expect(hubs.create(PARENT, sent.clone())).operation(
         discogen_runtime::testing::OperationScript::succeeds(created.clone()).running_for(1),
     );
