@@ -33,6 +33,8 @@ mod path;
 pub mod request;
 mod response;
 mod send;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 #[cfg(feature = "adc")]
 pub use adc::ApplicationDefaultCredentials;
