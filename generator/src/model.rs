@@ -45,6 +45,9 @@ pub struct Api {
     pub data_wrapper: bool,
     /// The method the crate-level example calls, and the feature it needs.
     pub example: Option<Example>,
+    /// The example test of the generated README: a user function that creates a resource,
+    /// waits for the operation and lists the resources, tested with the runtime's double.
+    pub testing_example: Option<TestingExample>,
     /// What was read leniently from the document, for the user to know.
     pub warnings: Vec<String>,
 }
@@ -100,6 +103,22 @@ pub struct Example {
     /// Example values of the required parameters.
     pub args: Vec<String>,
     /// The cargo feature the call needs.
+    pub feature: Option<String>,
+}
+
+/// A create that starts a long-running operation and a list of the same resource, whose
+/// results are the same type.
+#[derive(Debug)]
+pub struct TestingExample {
+    /// Accessor functions from the service to the resource.
+    pub accessors: Vec<String>,
+    /// The create call: function and example values of its required parameters.
+    pub create: (String, Vec<String>),
+    /// The list call: function and example values of its required parameters.
+    pub list: (String, Vec<String>),
+    /// The model both produce, by Rust name.
+    pub model: String,
+    /// The feature of the resource.
     pub feature: Option<String>,
 }
 

@@ -19,6 +19,7 @@ struct CargoToml<'a> {
     features: &'a [Feature],
     all_types: Option<&'a str>,
     runtime: String,
+    runtime_for_tests: String,
 }
 
 #[derive(Template)]
@@ -26,6 +27,7 @@ struct CargoToml<'a> {
 struct Readme<'a> {
     header: String,
     crate_name: &'a str,
+    lib_name: &'a str,
     title: &'a str,
     api_name: &'a str,
     api_version: &'a str,
@@ -35,6 +37,7 @@ struct Readme<'a> {
     documentation_link: &'a str,
     example: String,
     example_feature: Option<&'a str>,
+    testing_example: String,
     has_poller: bool,
     base_url_required: bool,
     resources: Vec<ReadmeResource>,
@@ -77,10 +80,12 @@ pub fn files(
         features: &api.features,
         all_types: api.all_types_feature.as_deref(),
         runtime: runtime.dependency(),
+        runtime_for_tests: runtime.dependency_with(&["testing"]),
     };
     let readme = Readme {
         header: api.generated_header(),
         crate_name: &api.crate_name,
+        lib_name: &api.lib_name,
         title: &api.title,
         api_name: &api.name,
         api_version: &api.version,
@@ -89,6 +94,7 @@ pub fn files(
         description: &api.description,
         documentation_link: &api.documentation_link,
         example: example.unwrap_or_default(),
+        testing_example: crate::emit::testing_example_code(api).unwrap_or_default(),
         example_feature: api.example.as_ref().and_then(|e| e.feature.as_deref()),
         has_poller: api.operations_get.is_some(),
         base_url_required: api.root_url.is_none(),

@@ -6,31 +6,8 @@
 use std::path::{Path, PathBuf};
 
 /// The runtime crate's sources, held by the generator so that vendoring works from an installed
-/// binary too. `vendored_files_are_the_runtime_crate` checks that this list is complete.
-const RUNTIME_FILES: &[(&str, &str)] = &[
-    ("Cargo.toml", include_str!("../runtime/Cargo.toml")),
-    ("README.md", include_str!("../runtime/README.md")),
-    ("build.rs", include_str!("../runtime/build.rs")),
-    ("src/adc.rs", include_str!("../runtime/src/adc.rs")),
-    ("src/api.rs", include_str!("../runtime/src/api.rs")),
-    ("src/auth.rs", include_str!("../runtime/src/auth.rs")),
-    ("src/client.rs", include_str!("../runtime/src/client.rs")),
-    ("src/error.rs", include_str!("../runtime/src/error.rs")),
-    ("src/json.rs", include_str!("../runtime/src/json.rs")),
-    ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
-    ("src/lro.rs", include_str!("../runtime/src/lro.rs")),
-    ("src/media.rs", include_str!("../runtime/src/media.rs")),
-    ("src/method.rs", include_str!("../runtime/src/method.rs")),
-    ("src/options.rs", include_str!("../runtime/src/options.rs")),
-    ("src/paging.rs", include_str!("../runtime/src/paging.rs")),
-    ("src/path.rs", include_str!("../runtime/src/path.rs")),
-    ("src/request.rs", include_str!("../runtime/src/request.rs")),
-    (
-        "src/response.rs",
-        include_str!("../runtime/src/response.rs"),
-    ),
-    ("src/send.rs", include_str!("../runtime/src/send.rs")),
-];
+/// binary too: every file of `runtime/` the crate builds from, listed by the build script.
+const RUNTIME_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
 /// The runtime crate's version, which a version requirement names.
 pub const RUNTIME_VERSION: &str = "0.1";
@@ -80,14 +57,29 @@ impl Runtime {
 
     /// The value of the `discogen-runtime` dependency in the generated `Cargo.toml`.
     pub fn dependency(&self) -> String {
-        match self {
-            Runtime::Path(path) => format!(
-                "{{ path = {}, version = \"{RUNTIME_VERSION}\" }}",
-                toml_string(path)
-            ),
-            Runtime::Version(requirement) => toml_string(requirement),
-            Runtime::Vendor => format!("{{ path = \"{VENDOR_DIR}\" }}"),
+        self.dependency_with(&[])
+    }
+
+    /// The same, with `features` of the runtime enabled.
+    pub fn dependency_with(&self, features: &[&str]) -> String {
+        let mut keys = match self {
+            Runtime::Path(path) => vec![
+                format!("path = {}", toml_string(path)),
+                format!("version = \"{RUNTIME_VERSION}\""),
+            ],
+            Runtime::Version(requirement) if features.is_empty() => {
+                return toml_string(requirement)
+            }
+            Runtime::Version(requirement) => {
+                vec![format!("version = {}", toml_string(requirement))]
+            }
+            Runtime::Vendor => vec![format!("path = \"{VENDOR_DIR}\"")],
+        };
+        if !features.is_empty() {
+            let list: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
+            keys.push(format!("features = [{}]", list.join(", ")));
         }
+        format!("{{ {} }}", keys.join(", "))
     }
 
     /// The files of a vendored copy, by path relative to the generated crate.
@@ -112,36 +104,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn vendored_files_are_the_runtime_crate() {
-        fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                let relative = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                if path.is_dir() && (relative == "src" || relative.starts_with("src/")) {
-                    walk(root, &path, out);
-                } else if path.is_file()
-                    && (relative.ends_with(".rs")
-                        && (relative == "build.rs" || relative.starts_with("src/"))
-                        || relative == "Cargo.toml"
-                        || relative == "README.md")
-                {
-                    out.push(relative);
-                }
-            }
+    fn a_vendored_copy_is_a_whole_crate() {
+        let files = Runtime::Vendor.vendored_files();
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        for wanted in [
+            "Cargo.toml",
+            "build.rs",
+            "src/lib.rs",
+            "src/send.rs",
+            "src/testing/mod.rs",
+        ] {
+            assert!(
+                paths.contains(&format!("{VENDOR_DIR}/{wanted}").as_str()),
+                "{paths:?}"
+            );
         }
-        let root = Runtime::workspace_crate().expect("the runtime crate is in this workspace");
-        let mut on_disk = Vec::new();
-        walk(&root, &root, &mut on_disk);
-        on_disk.sort();
-        let held: Vec<&str> = RUNTIME_FILES.iter().map(|(p, _)| *p).collect();
-        assert_eq!(
-            held, on_disk,
-            "RUNTIME_FILES must list every file of the runtime crate"
-        );
+        assert!(files.iter().all(|(_, text)| !text.is_empty()));
     }
 
     #[test]

@@ -183,6 +183,7 @@ async fn the_server_keeps_connections_alive_reads_chunks_and_refuses_garbage() {
 
 /// The API of `double_api`, with bodies wrapped as `{"data": ...}`, as some older APIs want.
 static WRAPPED: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
+    crate_name: "wrapped-v1",
     data_wrapper: true,
     name: double_api::API.name,
     version: double_api::API.version,

@@ -14,7 +14,7 @@ use quote::quote;
 use crate::error::Error;
 use crate::model::{Api, Gate, RustType};
 
-pub use crate_root::example_code;
+pub use crate_root::{example_code, testing_example_code};
 
 /// One emitted Rust file: path relative to the crate root (`src/lib.rs`) and its contents.
 pub struct RustFile {

@@ -134,6 +134,7 @@ pub fn resolve(
         .poller_id()
         .and_then(|id| operations::operations_get(&resources, id));
     let example = example(&resources, operations_get.as_ref());
+    let testing_example = testing_example(&resources);
     let mut features: Vec<Feature> = feature_names
         .iter()
         .map(|(resource, name)| Feature {
@@ -181,6 +182,7 @@ pub fn resolve(
         all_types_feature: any_unreached.then(|| naming::ALL_TYPES_FEATURE.to_string()),
         data_wrapper: doc.features.iter().any(|f| f == "dataWrapper"),
         example,
+        testing_example,
         warnings,
     };
     // The version follows from the public API, which does not include it.
@@ -252,6 +254,67 @@ fn example(resources: &[Resource], poller: Option<&MethodRef>) -> Option<Example
             .collect(),
         feature: method.feature.clone(),
     })
+}
+
+/// The README's example test: the first resource (parents before children) with a `create`
+/// that starts an operation producing a model and takes it as its body, and a `list` whose
+/// items are that model, both taking only strings.
+fn testing_example(resources: &[Resource]) -> Option<TestingExample> {
+    fn walk<'a>(
+        resources: &'a [Resource],
+        chain: &mut Vec<&'a Resource>,
+    ) -> Option<TestingExample> {
+        for resource in resources {
+            chain.push(resource);
+            if let Some(found) = pair(resource, chain) {
+                return Some(found);
+            }
+            if let Some(found) = walk(&resource.children, chain) {
+                return Some(found);
+            }
+            chain.pop();
+        }
+        None
+    }
+    fn strings_only(method: &Method) -> bool {
+        method.required.iter().all(|p| p.ty == RustType::String)
+    }
+    fn args(method: &Method) -> Vec<String> {
+        method
+            .required
+            .iter()
+            .map(|p| example_value(p.pattern.as_deref(), &p.wire))
+            .collect()
+    }
+    fn pair(resource: &Resource, chain: &[&Resource]) -> Option<TestingExample> {
+        let create = resource.methods.iter().find(|m| {
+            m.fn_name == "create"
+                && strings_only(m)
+                && matches!(
+                    (&m.long_running, &m.request),
+                    (Some(lro), Some(body)) if matches!(&lro.result, RustType::Named(_)) && body.ty == lro.result
+                )
+        })?;
+        let RustType::Named(model) = &create.long_running.as_ref()?.result else {
+            return None;
+        };
+        let list = resource.methods.iter().find(|m| {
+            m.fn_name == "list"
+                && strings_only(m)
+                && m.paging
+                    .as_ref()
+                    .and_then(|p| p.items.as_ref())
+                    .is_some_and(|items| items.item_type == RustType::Named(model.clone()))
+        })?;
+        Some(TestingExample {
+            accessors: chain.iter().map(|r| r.accessor.clone()).collect(),
+            create: (create.fn_name.clone(), args(create)),
+            list: (list.fn_name.clone(), args(list)),
+            model: model.clone(),
+            feature: resource.feature.clone(),
+        })
+    }
+    walk(resources, &mut Vec::new())
 }
 
 /// An example value for a parameter: its pattern with each `[^/]+` replaced by a name made from

@@ -406,8 +406,9 @@ fn operation_target(api: &ApiClient, get: &'static Method, n: u32) -> Option<(St
 /// The path the client polls operation `name` at, or `None` when it refuses the name.
 fn poll_path(api: &ApiClient, get: &'static Method, name: &str) -> Option<String> {
     let state = CallState::new(api);
+    let variable = get.path_variables().next()?;
     let mut params = Params::default();
-    params.path.push(Cow::Borrowed(name));
+    params.path.push((variable, Cow::Borrowed(name)));
     let prepared = Prepared::new(&state, get, params, None, None).ok()?;
     Some(prepared.url.path().to_string())
 }

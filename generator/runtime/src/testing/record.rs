@@ -204,20 +204,20 @@ fn capture(
     segments: &[Segment],
     rest: &str,
     path: &str,
-    values: &mut Vec<Cow<'static, str>>,
+    values: &mut Vec<(&'static str, Cow<'static, str>)>,
 ) -> bool {
     let Some((segment, tail)) = segments.split_first() else {
         return rest.is_empty()
             && crate::path::expand(template, values).is_ok_and(|expanded| expanded == path);
     };
-    let reserved = match segment {
+    let (name, reserved) = match segment {
         Segment::Literal(text) => {
             return rest
                 .strip_prefix(text)
                 .is_some_and(|rest| capture(template, tail, rest, path, values))
         }
-        Segment::Simple { .. } => false,
-        Segment::Reserved { .. } => true,
+        Segment::Simple { name, .. } => (*name, false),
+        Segment::Reserved { name, .. } => (*name, true),
     };
     let longest = if reserved {
         rest.len()
@@ -230,7 +230,7 @@ fn capture(
             let Ok(value) = percent_encoding::percent_decode_str(&rest[..end]).decode_utf8() else {
                 return false;
             };
-            values.push(Cow::Owned(value.into_owned()));
+            values.push((name, Cow::Owned(value.into_owned())));
             let found = capture(template, tail, &rest[end..], path, values);
             values.pop();
             found

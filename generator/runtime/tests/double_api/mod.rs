@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
+    crate_name: "double-api-v1",
     name: "networkconnectivity",
     version: "v1",
     revision: "20261029",
@@ -50,11 +51,14 @@ pub mod models {
         pub unknown_fields:
             discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
     }
-    discogen_runtime::model!(Hub {
-        "name" => name,
-        "description" => description,
-        "labels" => labels,
-    } unknown_fields);
+    discogen_runtime::model!(
+        Hub {
+            name: "name",
+            description: "description",
+            labels: "labels",
+        },
+        unknown_fields
+    );
 
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -65,11 +69,14 @@ pub mod models {
         pub unknown_fields:
             discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
     }
-    discogen_runtime::model!(ListHubsResponse {
-        "hubs" => hubs,
-        "nextPageToken" => next_page_token,
-        "unreachable" => unreachable,
-    } unknown_fields);
+    discogen_runtime::model!(
+        ListHubsResponse {
+            hubs: "hubs",
+            next_page_token: "nextPageToken",
+            unreachable: "unreachable",
+        },
+        unknown_fields
+    );
     discogen_runtime::page!(ListHubsResponse {
         next_page_token,
         hubs: Hub
@@ -84,11 +91,14 @@ pub mod models {
         pub unknown_fields:
             discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
     }
-    discogen_runtime::model!(OperationMetadata {
-        "createTime" => create_time,
-        "target" => target,
-        "verb" => verb,
-    } unknown_fields);
+    discogen_runtime::model!(
+        OperationMetadata {
+            create_time: "createTime",
+            target: "target",
+            verb: "verb",
+        },
+        unknown_fields
+    );
 
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -99,11 +109,14 @@ pub mod models {
         pub unknown_fields:
             discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
     }
-    discogen_runtime::model!(GoogleRpcStatus {
-        "code" => code,
-        "message" => message,
-        "details" => details,
-    } unknown_fields);
+    discogen_runtime::model!(
+        GoogleRpcStatus {
+            code: "code",
+            message: "message",
+            details: "details",
+        },
+        unknown_fields
+    );
 
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -116,13 +129,16 @@ pub mod models {
         pub unknown_fields:
             discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
     }
-    discogen_runtime::model!(GoogleLongrunningOperation {
-        "name" => name,
-        "done" => done,
-        "error" => error,
-        "metadata" => metadata,
-        "response" => response,
-    } unknown_fields);
+    discogen_runtime::model!(
+        GoogleLongrunningOperation {
+            name: "name",
+            done: "done",
+            error: "error",
+            metadata: "metadata",
+            response: "response",
+        },
+        unknown_fields
+    );
     discogen_runtime::operation_model!(GoogleLongrunningOperation {
         done: done,
         error: error: GoogleRpcStatus,
@@ -135,7 +151,7 @@ pub mod models {
         pub unknown_fields:
             discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
     }
-    discogen_runtime::model!(Empty {} unknown_fields);
+    discogen_runtime::model!(Empty {}, unknown_fields);
 }
 
 pub mod resources {
@@ -268,7 +284,7 @@ pub mod resources {
                             &mut self.state
                         }
                         fn params<'a>(&'a self, params: &mut discogen_runtime::Params<'a>) {
-                            params.path(&self.name);
+                            params.path("name", &self.name);
                         }
                     }
 
@@ -330,7 +346,7 @@ pub mod resources {
                             &mut self.state
                         }
                         fn params<'a>(&'a self, params: &mut discogen_runtime::Params<'a>) {
-                            params.path(&self.parent);
+                            params.path("parent", &self.parent);
                             params.query("filter", &self.filter);
                             params.query("orderBy", &self.order_by);
                             params.query("pageSize", &self.page_size);
@@ -392,7 +408,7 @@ pub mod resources {
                             &mut self.state
                         }
                         fn params<'a>(&'a self, params: &mut discogen_runtime::Params<'a>) {
-                            params.path(&self.parent);
+                            params.path("parent", &self.parent);
                             params.query("hubId", &self.hub_id);
                             params.query("requestId", &self.request_id);
                         }
@@ -446,7 +462,7 @@ pub mod resources {
                             &mut self.state
                         }
                         fn params<'a>(&'a self, params: &mut discogen_runtime::Params<'a>) {
-                            params.path(&self.name);
+                            params.path("name", &self.name);
                             params.query("requestId", &self.request_id);
                         }
                     }
@@ -500,7 +516,7 @@ pub mod resources {
                         &mut self.state
                     }
                     fn params<'a>(&'a self, params: &mut discogen_runtime::Params<'a>) {
-                        params.path(&self.name);
+                        params.path("name", &self.name);
                     }
                 }
             }

@@ -1,0 +1,46 @@
+//! Embeds the runtime crate's sources in the generator, for `generate --runtime vendor`: the
+//! list of files is read from `runtime/` itself, so a new runtime module is never left out.
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+    let mut files = vec![
+        PathBuf::from("Cargo.toml"),
+        PathBuf::from("README.md"),
+        PathBuf::from("build.rs"),
+    ];
+    collect(&root, Path::new("src"), &mut files);
+    files.sort();
+    let entries: String = files
+        .iter()
+        .map(|relative| {
+            let absolute = root.join(relative);
+            format!(
+                "    ({:?}, include_str!({:?})),\n",
+                relative.to_string_lossy().replace('\\', "/"),
+                absolute.to_string_lossy()
+            )
+        })
+        .collect();
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("runtime_files.rs"), format!("&[\n{entries}]\n"))
+        .expect("OUT_DIR is writable");
+    println!("cargo:rerun-if-changed=runtime");
+}
+
+/// Every `.rs` file under `root/dir`, by path relative to `root`.
+fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let relative = dir.join(entry.file_name());
+        let path = root.join(&relative);
+        if path.is_dir() {
+            collect(root, &relative, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(relative);
+        }
+    }
+}
