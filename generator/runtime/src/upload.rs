@@ -141,7 +141,7 @@ impl<R: ApiRequest> ResumableUpload<R> {
                          resuming",
                     ));
                 }
-                let uri = start_session(&request, &source, &mime_type).await?;
+                let uri = start_session(&request, source.total(), &mime_type).await?;
                 (uri, Status::Incomplete(0))
             }
             Begin::Resume { uri } => {
@@ -357,7 +357,7 @@ fn check_chunk_size(bytes: usize) -> Result<()> {
 /// nothing but an unused URI.
 async fn start_session<R: ApiRequest>(
     request: &R,
-    source: &UploadSource,
+    total: Option<u64>,
     mime_type: &str,
 ) -> Result<reqwest::Url> {
     let upload = R::METHOD.upload.ok_or_else(|| no_media::<R>())?;
@@ -367,7 +367,7 @@ async fn start_session<R: ApiRequest>(
             format!("{} takes no resumable uploads", R::METHOD.id),
         )
     })?;
-    if let (Some(max), Some(total)) = (upload.max_size, source.total()) {
+    if let (Some(max), Some(total)) = (upload.max_size, total) {
         if total > max {
             return Err(Error::invalid(
                 "upload",
@@ -398,7 +398,7 @@ async fn start_session<R: ApiRequest>(
     prepared
         .headers
         .insert("x-upload-content-type", content_type);
-    if let Some(total) = source.total() {
+    if let Some(total) = total {
         prepared
             .headers
             .insert("x-upload-content-length", HeaderValue::from(total));
