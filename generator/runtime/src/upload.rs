@@ -225,9 +225,13 @@ impl<R: ApiRequest> ResumableSession<R> {
     pub async fn send(mut self) -> Result<R::Reply> {
         let reply = match self.done.take() {
             Some(reply) => reply,
-            None => self.upload().await?,
+            None => {
+                let reply = self.upload().await?;
+                let sent = self.source.offset();
+                self.report(sent, Some(sent));
+                reply
+            }
         };
-        self.report(self.persisted.max(self.source.offset()), true);
         let reply = send::decode::<R::Reply>(reply, self.api.api.data_wrapper)?;
         Ok(reply.into_body())
     }
@@ -243,7 +247,9 @@ impl<R: ApiRequest> ResumableSession<R> {
                 .await
                 .map_err(Error::Source)?;
             let last = ended || self.source.at_end().await.map_err(Error::Source)?;
-            let chunk = buffer.split().freeze();
+            // Taken whole, not `split`: the buffer must not keep a share of the chunk's memory,
+            // so that the memory can be taken back once the server acknowledges the chunk.
+            let chunk = std::mem::take(&mut buffer).freeze();
             let total = match last {
                 true => Some(self.persisted + chunk.len() as u64),
                 false => self.source.total(),
@@ -259,7 +265,7 @@ impl<R: ApiRequest> ResumableSession<R> {
                 Status::Incomplete(persisted) => {
                     let acknowledged = (persisted - self.persisted) as usize;
                     self.persisted = persisted;
-                    self.report(persisted, last);
+                    self.report(persisted, total);
                     buffer = rest_of(chunk, acknowledged);
                 }
             }
@@ -283,9 +289,10 @@ impl<R: ApiRequest> ResumableSession<R> {
             let limit = attempts.limit()?;
             let outcome = put(&self.api, &self.uri, chunk.clone(), &range, limit).await;
             let (error, transient) = match outcome.and_then(|r| judge(r, start, sent_end, last)) {
-                // An acknowledgement of nothing is retried as a failure, so that a server that
-                // never moves cannot keep the client sending forever.
-                Ok(Status::Incomplete(persisted)) if persisted == start && !chunk.is_empty() => {
+                // An acknowledgement of nothing (or a last, empty request that does not finish
+                // the upload) is retried as a failure, so that a server that never moves cannot
+                // keep the client sending forever.
+                Ok(Status::Incomplete(persisted)) if persisted == start => {
                     let error =
                         format!("the server acknowledged none of the chunk at byte {start}");
                     (Error::UnexpectedReply(error), true)
@@ -310,13 +317,8 @@ impl<R: ApiRequest> ResumableSession<R> {
         }
     }
 
-    fn report(&mut self, sent: u64, last: bool) {
+    fn report(&mut self, sent: u64, total: Option<u64>) {
         if let Some(report) = &mut self.progress {
-            let total = if last {
-                Some(sent)
-            } else {
-                self.source.total()
-            };
             report(UploadProgress { sent, total });
         }
     }
