@@ -32,17 +32,7 @@ pub trait MediaUploadRequest: ApiRequest {
         let mime_type = mime_type.into();
         async move {
             let (mut prepared, metadata) = prepare_upload(&self, &mime_type)?;
-            let media_type =
-                header_value(&mime_type, false).map_err(|r| Error::invalid("mime_type", r))?;
-            let (content_type, body) = match metadata {
-                None => (media_type, data),
-                Some(metadata) => {
-                    let boundary = boundary_absent_from(&[&metadata, &data]);
-                    let (head, tail) = multipart_frame(&boundary, &metadata, &mime_type);
-                    let body = [&head[..], &data[..], &tail[..]].concat();
-                    (related_type(&boundary)?, Bytes::from(body))
-                }
-            };
+            let (content_type, body) = buffered_body(metadata, data, &mime_type)?;
             prepared.headers.insert(header::CONTENT_TYPE, content_type);
             prepared.body = Some(body);
             let api = &self.state().api;
@@ -73,38 +63,11 @@ pub trait MediaUploadRequest: ApiRequest {
             if let Some(data) = source.in_memory() {
                 return self.upload(data, mime_type).await;
             }
-            let (prepared, metadata) = prepare_upload(&self, &mime_type)?;
-            let media_type =
-                header_value(&mime_type, false).map_err(|r| Error::invalid("mime_type", r))?;
-            let (content_type, body) = match metadata {
-                None => (media_type, source.into_body(Bytes::new(), Bytes::new())),
-                Some(metadata) => {
-                    let boundary = boundary_absent_from(&[&metadata]);
-                    let (head, tail) = multipart_frame(&boundary, &metadata, &mime_type);
-                    let body = source.into_body(Bytes::from(head), Bytes::from(tail));
-                    (related_type(&boundary)?, body)
-                }
-            };
+            let (mut prepared, metadata) = prepare_upload(&self, &mime_type)?;
+            let (content_type, body) = streamed_body(metadata, source, &mime_type)?;
+            prepared.headers.insert(header::CONTENT_TYPE, content_type);
             let api = &self.state().api;
-            let mut headers = prepared.headers;
-            headers.insert(header::CONTENT_TYPE, content_type);
-            let limit = crate::attempts::Attempts::new(&prepared.options).limit()?;
-            let method = prepared.method.http_method.to_reqwest();
-            let response = crate::attempts::send_once(
-                api,
-                method,
-                prepared.url,
-                headers,
-                Some(body),
-                limit,
-                false,
-            )
-            .await?;
-            let reply =
-                send::receive(response, Read::Json, api.client.inner.max_reply_size).await?;
-            if !(200..300).contains(&reply.status) {
-                return Err(Error::service(reply.status, reply.headers, &reply.body));
-            }
+            let reply = send_streamed(api, prepared, body).await?;
             Ok(send::decode(reply, api.api.data_wrapper)?.into_body())
         }
     }
@@ -150,7 +113,8 @@ fn prepare_upload<R: ApiRequest>(
     mime_type: &str,
 ) -> Result<(Prepared, Option<Bytes>)> {
     let upload = R::METHOD.upload.ok_or_else(crate::upload::no_media::<R>)?;
-    header_value(mime_type, false).map_err(|r| Error::invalid("mime_type", r))?;
+    // Checked before anything is sent, whichever body it ends up in.
+    media_type(mime_type)?;
     let state = request.state();
     let metadata = match request.body() {
         Some(body) if upload.multipart => {
@@ -172,6 +136,69 @@ fn prepare_upload<R: ApiRequest>(
     };
     let prepared = Prepared::new(state, R::METHOD, params, None, Some(target))?;
     Ok((prepared, metadata))
+}
+
+/// The body of an upload from memory and its content type: the media alone, or after the
+/// metadata as `multipart/related`, with a boundary found in neither.
+fn buffered_body(
+    metadata: Option<Bytes>,
+    data: Bytes,
+    mime_type: &str,
+) -> Result<(HeaderValue, Bytes)> {
+    let Some(metadata) = metadata else {
+        return Ok((media_type(mime_type)?, data));
+    };
+    let boundary = boundary_absent_from(&[&metadata, &data]);
+    let (head, tail) = multipart_frame(&boundary, &metadata, mime_type);
+    let body = [&head[..], &data[..], &tail[..]].concat();
+    Ok((related_type(&boundary)?, Bytes::from(body)))
+}
+
+/// As [`buffered_body`], with the media streamed from `source` (the boundary is checked against
+/// the metadata only: the media is not read yet).
+fn streamed_body(
+    metadata: Option<Bytes>,
+    source: UploadSource,
+    mime_type: &str,
+) -> Result<(HeaderValue, reqwest::Body)> {
+    let Some(metadata) = metadata else {
+        let body = source.into_body(Bytes::new(), Bytes::new());
+        return Ok((media_type(mime_type)?, body));
+    };
+    let boundary = boundary_absent_from(&[&metadata]);
+    let (head, tail) = multipart_frame(&boundary, &metadata, mime_type);
+    let body = source.into_body(Bytes::from(head), Bytes::from(tail));
+    Ok((related_type(&boundary)?, body))
+}
+
+/// Sends a prepared upload with a streamed body, once (a stream cannot be replayed), within
+/// the call's attempt timeout.
+async fn send_streamed(
+    api: &crate::ApiClient,
+    prepared: Prepared,
+    body: reqwest::Body,
+) -> Result<send::Reply> {
+    let limit = crate::attempts::Attempts::new(&prepared.options).limit()?;
+    let method = prepared.method.http_method.to_reqwest();
+    let response = crate::attempts::send_once(
+        api,
+        method,
+        prepared.url,
+        prepared.headers,
+        Some(body),
+        limit,
+        false,
+    )
+    .await?;
+    let reply = send::receive(response, Read::Json, api.client.inner.max_reply_size).await?;
+    if !(200..300).contains(&reply.status) {
+        return Err(Error::service(reply.status, reply.headers, &reply.body));
+    }
+    Ok(reply)
+}
+
+fn media_type(mime_type: &str) -> Result<HeaderValue> {
+    header_value(mime_type, false).map_err(|r| Error::invalid("mime_type", r))
 }
 
 /// 32 random letters and digits found in none of `parts`.
