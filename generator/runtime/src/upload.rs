@@ -226,7 +226,14 @@ impl<R: ApiRequest> ResumableSession<R> {
         let reply = match self.done.take() {
             Some(reply) => reply,
             None => {
-                let reply = self.upload().await?;
+                let span = tracing::info_span!(
+                    "google_api_upload",
+                    api = self.api.api.name,
+                    method = R::METHOD.id,
+                    chunk_size = self.chunk_size,
+                    offset = self.persisted,
+                );
+                let reply = tracing::Instrument::instrument(self.upload(), span).await?;
                 let sent = self.source.offset();
                 self.report(sent, Some(sent));
                 reply

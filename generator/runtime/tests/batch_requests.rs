@@ -112,6 +112,36 @@ async fn transient_parts_are_resent_only_when_idempotent() {
 }
 
 #[tokio::test]
+async fn a_batch_failing_as_a_whole_is_retried_only_when_every_call_is_idempotent() {
+    let server = FakeServer::start().await;
+    let service = Service::with_base_url(&client(), server.base_url());
+    let notes = service.notes();
+
+    server.fault_batch(503);
+    let mut batch = service.batch();
+    let a = batch.add(notes.get("a"));
+    let created = batch.add(notes.create(note("safe: it has a request ID")));
+    batch.send().await.unwrap();
+    assert_eq!(a.take().unwrap().text.as_deref(), Some("first"));
+    assert!(created.take().is_ok());
+    assert_eq!(batches(&server).len(), 2);
+
+    server.fault_batch(503);
+    let mut batch = service.batch();
+    let a = batch.add(notes.get("a"));
+    let created = batch.add(notes.create(note("x")).without_request_id());
+    let error = batch.send().await.unwrap_err();
+    assert_eq!(error.http_status(), Some(503), "{error}");
+    assert_eq!(batches(&server).len(), 3, "not retried");
+    assert!(a
+        .take()
+        .unwrap_err()
+        .to_string()
+        .contains("failed as a whole"));
+    assert!(created.take().is_err());
+}
+
+#[tokio::test]
 async fn more_than_1000_calls_are_refused_before_sending() {
     let server = FakeServer::start().await;
     let service = Service::with_base_url(&client(), server.base_url());

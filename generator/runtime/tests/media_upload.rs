@@ -272,6 +272,36 @@ async fn a_chunk_answered_with_503_is_resumed_after_asking_the_server() {
 }
 
 #[tokio::test]
+async fn a_chunk_that_times_out_is_not_sent_again_when_the_server_has_it() {
+    let server = FakeServer::start().await;
+    let policy = RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(50));
+    let client = Client::builder()
+        .retry_policy(policy)
+        .attempt_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let service = Service::with_base_url(&client, server.base_url());
+    let data = random_bytes(3 * GRANULARITY);
+    // The server keeps the first chunk but answers too late: the client gives up on the
+    // request, asks what the server has, and goes on with the second chunk.
+    server.fault_chunk(1, ChunkFault::Delay(Duration::from_secs(3)));
+    let file = service
+        .files()
+        .insert(named("slow.bin"))
+        .upload_resumable(UploadSource::bytes(data.clone()), OCTETS)
+        .chunk_size(2 * GRANULARITY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.size, Some(data.len() as i64));
+    assert_eq!(server.file("slow.bin").unwrap(), data);
+    let starts: Vec<u64> = chunks(&server.events()).iter().map(|c| c.0).collect();
+    assert_eq!(starts, [0, 2 * GRANULARITY as u64]);
+}
+
+#[tokio::test]
 async fn untrusted_replies_end_the_upload_with_an_error() {
     let server = FakeServer::start().await;
     let service = Service::with_base_url(&client(), server.base_url());

@@ -63,6 +63,8 @@ pub enum ChunkFault {
     Status(u16),
     /// Keep the chunk but answer `308` with this `Range`.
     Range(String),
+    /// Keep the chunk but answer only after this long.
+    Delay(std::time::Duration),
 }
 
 /// A fault on the next media download.
@@ -98,6 +100,8 @@ struct Inner {
     download_faults: VecDeque<DownloadFault>,
     /// Note IDs (or `create`) whose next call is answered with this status, once.
     note_faults: HashMap<String, u16>,
+    /// Statuses the next batch requests are answered with, as a whole.
+    batch_faults: VecDeque<u16>,
     /// Replaces the `Location` of the next session.
     location: Option<String>,
     /// Bytes sent again although the server had acknowledged them.
@@ -175,6 +179,11 @@ impl FakeServer {
 
     pub fn fault_note(&self, id: &str, status: u16) {
         lock(&self.inner).note_faults.insert(id.into(), status);
+    }
+
+    /// Answers the next batch request as a whole with `status`.
+    pub fn fault_batch(&self, status: u16) {
+        lock(&self.inner).batch_faults.push_back(status);
     }
 
     pub fn next_location(&self, location: &str) {
@@ -383,30 +392,52 @@ async fn session_put(inner: &Shared, path: &str, headers: &HeaderMap, body: Body
     if let Some(ChunkFault::Status(status)) = fault {
         return json_reply(status, &google_error(status, "injected failure"));
     }
+    let is_last = range.total == Some(last + 1);
+    if let Err(refused) = store_chunk(inner, id, first, last, is_last, &data) {
+        return refused;
+    }
+    match fault {
+        Some(ChunkFault::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            incomplete(inner, id)
+        }
+        Some(ChunkFault::Range(bogus)) => Response::builder()
+            .status(308)
+            .header(header::RANGE, bogus)
+            .body(Body::empty())
+            .unwrap(),
+        _ if is_last => finish(inner, id),
+        _ => incomplete(inner, id),
+    }
+}
+
+/// Keeps the bytes `first..=last` of a session, or refuses them as Google would.
+fn store_chunk(
+    inner: &Shared,
+    id: u64,
+    first: u64,
+    last: u64,
+    is_last: bool,
+    data: &[u8],
+) -> Result<(), Response> {
     let mut guard = lock(inner);
     let state = &mut *guard;
     let Some(session) = state.sessions.get_mut(&id) else {
-        return json_reply(404, &google_error(404, "no such session"));
+        return Err(json_reply(404, &google_error(404, "no such session")));
     };
     if first < session.acknowledged {
         state.resent_acknowledged += session.acknowledged - first;
     }
-    let expected = last - first + 1;
-    let is_last = range.total == Some(last + 1);
-    if first > session.data.len() as u64 || data.len() as u64 != expected {
-        return json_reply(
-            400,
-            &google_error(400, "the chunk does not follow what I have"),
-        );
+    if first > session.data.len() as u64 || data.len() as u64 != last - first + 1 {
+        let error = google_error(400, "the chunk does not follow what I have");
+        return Err(json_reply(400, &error));
     }
     if !is_last && data.len() % GRANULARITY != 0 {
-        return json_reply(
-            400,
-            &google_error(400, "a chunk must be a multiple of 256 KiB"),
-        );
+        let error = google_error(400, "a chunk must be a multiple of 256 KiB");
+        return Err(json_reply(400, &error));
     }
     session.data.truncate(first as usize);
-    session.data.extend_from_slice(&data);
+    session.data.extend_from_slice(data);
     let persisted = session.data.len() as u64;
     state.events.push(Event::Chunk {
         session: id,
@@ -414,18 +445,7 @@ async fn session_put(inner: &Shared, path: &str, headers: &HeaderMap, body: Body
         received: data.len() as u64,
         persisted,
     });
-    if let Some(ChunkFault::Range(bogus)) = fault {
-        return Response::builder()
-            .status(308)
-            .header(header::RANGE, bogus)
-            .body(Body::empty())
-            .unwrap();
-    }
-    drop(guard);
-    if is_last {
-        return finish(inner, id);
-    }
-    incomplete(inner, id)
+    Ok(())
 }
 
 /// Reads at most `limit` bytes of a body.
@@ -684,6 +704,11 @@ fn batch(inner: &Shared, headers: &HeaderMap, body: Bytes) -> Response {
         return json_reply(400, &google_error(400, "not multipart/mixed"));
     };
     let text = String::from_utf8_lossy(&body).to_string();
+    let fault = lock(inner).batch_faults.pop_front();
+    if let Some(status) = fault {
+        lock(inner).events.push(Event::Batch { calls: Vec::new() });
+        return json_reply(status, &google_error(status, "injected failure"));
+    }
     let mut replies = Vec::new();
     let mut lines = Vec::new();
     for part in text.split(&format!("--{boundary}")) {
