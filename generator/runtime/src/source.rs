@@ -367,7 +367,13 @@ impl UploadSource {
             )));
         }
         if self.is_seekable() {
-            self.seek(target).await.map_err(crate::Error::Source)?;
+            // Bytes are read from `position` on; a file is moved there.
+            #[cfg(feature = "fs")]
+            if let Kind::File(file) = &mut self.kind {
+                seek_file(file, target)
+                    .await
+                    .map_err(crate::Error::Source)?;
+            }
             self.pending = Bytes::new();
             self.position = target;
             return Ok(());
@@ -397,22 +403,6 @@ impl UploadSource {
         Ok(())
     }
 
-    /// Moves a seekable source to `position` (counted from its first byte).
-    async fn seek(&mut self, position: u64) -> io::Result<()> {
-        match &mut self.kind {
-            #[cfg(feature = "fs")]
-            Kind::File(file) => {
-                use tokio::io::AsyncSeek as _;
-                Pin::new(&mut *file).start_seek(io::SeekFrom::Start(position))?;
-                std::future::poll_fn(|cx| Pin::new(&mut *file).poll_complete(cx))
-                    .await
-                    .map(|_| ())
-            }
-            // Bytes read from `position` on.
-            _ => Ok(()),
-        }
-    }
-
     /// The source as a request body: `head`, the source's bytes, then `tail`.
     pub(crate) fn into_body(self, head: Bytes, tail: Bytes) -> reqwest::Body {
         let size = self.len.map(|len| {
@@ -427,6 +417,16 @@ impl UploadSource {
             size,
         })
     }
+}
+
+/// Moves a file to `position`.
+#[cfg(feature = "fs")]
+async fn seek_file(file: &mut tokio::fs::File, position: u64) -> io::Result<()> {
+    use tokio::io::AsyncSeek as _;
+    Pin::new(&mut *file).start_seek(io::SeekFrom::Start(position))?;
+    std::future::poll_fn(|cx| Pin::new(&mut *file).poll_complete(cx))
+        .await
+        .map(|_| ())
 }
 
 fn poll_read_into(

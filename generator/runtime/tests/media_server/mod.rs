@@ -393,8 +393,8 @@ async fn session_put(inner: &Shared, path: &str, headers: &HeaderMap, body: Body
         return json_reply(status, &google_error(status, "injected failure"));
     }
     let is_last = range.total == Some(last + 1);
-    if let Err(refused) = store_chunk(inner, id, first, last, is_last, &data) {
-        return refused;
+    if let Some(refusal) = store_chunk(inner, id, first, last, is_last, &data) {
+        return refusal;
     }
     match fault {
         Some(ChunkFault::Delay(delay)) => {
@@ -411,7 +411,7 @@ async fn session_put(inner: &Shared, path: &str, headers: &HeaderMap, body: Body
     }
 }
 
-/// Keeps the bytes `first..=last` of a session, or refuses them as Google would.
+/// Keeps the bytes `first..=last` of a session, or refuses them as Google would (the reply).
 fn store_chunk(
     inner: &Shared,
     id: u64,
@@ -419,22 +419,22 @@ fn store_chunk(
     last: u64,
     is_last: bool,
     data: &[u8],
-) -> Result<(), Response> {
+) -> Option<Response> {
     let mut guard = lock(inner);
     let state = &mut *guard;
     let Some(session) = state.sessions.get_mut(&id) else {
-        return Err(json_reply(404, &google_error(404, "no such session")));
+        return Some(json_reply(404, &google_error(404, "no such session")));
     };
     if first < session.acknowledged {
         state.resent_acknowledged += session.acknowledged - first;
     }
     if first > session.data.len() as u64 || data.len() as u64 != last - first + 1 {
         let error = google_error(400, "the chunk does not follow what I have");
-        return Err(json_reply(400, &error));
+        return Some(json_reply(400, &error));
     }
-    if !is_last && data.len() % GRANULARITY != 0 {
+    if !is_last && !data.len().is_multiple_of(GRANULARITY) {
         let error = google_error(400, "a chunk must be a multiple of 256 KiB");
-        return Err(json_reply(400, &error));
+        return Some(json_reply(400, &error));
     }
     session.data.truncate(first as usize);
     session.data.extend_from_slice(data);
@@ -445,7 +445,7 @@ fn store_chunk(
         received: data.len() as u64,
         persisted,
     });
-    Ok(())
+    None
 }
 
 /// Reads at most `limit` bytes of a body.
