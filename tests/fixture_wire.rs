@@ -213,3 +213,75 @@ async fn an_inline_request_schema_is_a_struct_of_its_own() {
     let body: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(body, json!({"data": {"kind": "click", "count": 3}}));
 }
+
+#[tokio::test]
+async fn a_document_without_root_url_is_reached_at_the_base_url_the_user_gives() {
+    let recorder = Recorder::start(200, "application/json", br#"{"text": "hi"}"#.to_vec()).await;
+    let client = rooturl_v1::Client::builder().build().unwrap();
+    // The crate has no `Service::new`: without a root URL there is no default endpoint.
+    let service = rooturl_v1::Service::with_base_url(&client, recorder.base_url("api/"));
+
+    let note = service.notes().get("n1").send().await.unwrap();
+
+    assert_eq!(note.text.as_deref(), Some("hi"));
+    assert_eq!(recorder.requests()[0].path, "/api/notes/n1");
+}
+
+#[tokio::test]
+async fn a_method_without_parameters_body_or_reply_sends_an_empty_post() {
+    let recorder = Recorder::start(200, "application/json", b"{}".to_vec()).await;
+    let client = bare_v1::Client::builder()
+        .root_url(recorder.base_url(""))
+        .build()
+        .unwrap();
+
+    let nothing: () = bare_v1::Service::new(&client)
+        .pings()
+        .send()
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(nothing, ());
+    let request = &recorder.requests()[0];
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("POST", "/v1/pings")
+    );
+    assert_eq!(request.header("content-length"), Some("0"));
+}
+
+#[tokio::test]
+async fn an_upload_path_naming_an_unknown_parameter_falls_back_to_the_method_path() {
+    let recorder = Recorder::start(200, "application/json", br#"{"name": "b"}"#.to_vec()).await;
+    let client = uploadpath_v1::Client::builder()
+        .root_url(recorder.base_url(""))
+        .build()
+        .unwrap();
+    let service = uploadpath_v1::Service::new(&client);
+
+    service
+        .blobs()
+        .insert("f1", uploadpath_v1::models::Blob::default())
+        .upload(b"data".to_vec(), "text/plain")
+        .await
+        .unwrap();
+
+    // upload/ + the service path + the method's path, as Google's Python client sends it.
+    assert_eq!(
+        recorder.requests()[0].path,
+        "/upload/uploadpath/v1/folders/f1/blobs"
+    );
+}
+
+#[test]
+fn schemas_no_method_reaches_are_compiled_with_all_types() {
+    let metadata: unreached_v1::models::TaskMetadata =
+        serde_json::from_value(json!({"progress": 40, "task": {"name": "t"}})).unwrap();
+    assert_eq!(metadata.progress, Some(40));
+    assert_eq!(metadata.task.and_then(|t| t.name).as_deref(), Some("t"));
+    assert_eq!(
+        unreached_v1::models::Kind::from("BIG"),
+        unreached_v1::models::Kind::Big
+    );
+}

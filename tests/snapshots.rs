@@ -26,81 +26,50 @@ fn network_connectivity_api() {
     insta::assert_snapshot!("networkconnectivity__api", generated.listing);
 }
 
-/// The generated Rust of a fixture.
-fn fixture_sources(name: &str) -> Vec<(String, String)> {
-    let doc = workspace().join(format!("tests/fixtures/{name}.json"));
-    generated_sources(&doc)
-}
-
-fn generated_sources(doc: &Path) -> Vec<(String, String)> {
+/// The generated Rust of a document, every file one after the other.
+fn generated_sources(doc: &Path) -> String {
     let generated = discogen::generate(doc, &discogen::Options::default(), None).unwrap();
-    generated
-        .files
-        .into_iter()
-        .filter(|(path, _)| path.ends_with(".rs"))
-        .collect()
-}
-
-fn snapshot_fixture(name: &str) {
-    let sources = fixture_sources(name);
     let mut combined = String::new();
-    for (path, contents) in &sources {
+    for (path, contents) in generated.files.iter().filter(|(p, _)| p.ends_with(".rs")) {
         combined.push_str(&format!("=== {path}\n{contents}\n"));
     }
-    insta::assert_snapshot!(format!("fixture__{name}"), combined);
+    combined
 }
 
+/// The JSON files of a directory of the workspace, by file stem, sorted.
+fn documents(dir: &str) -> Vec<(String, std::path::PathBuf)> {
+    let mut documents: Vec<_> = std::fs::read_dir(workspace().join(dir))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| {
+            (
+                path.file_stem().unwrap().to_string_lossy().into_owned(),
+                path,
+            )
+        })
+        .collect();
+    documents.sort();
+    documents
+}
+
+/// Each synthetic fixture of `tests/fixtures/` (one rule each), whole.
 #[test]
-fn fixture_naming() {
-    snapshot_fixture("naming");
+fn fixtures() {
+    let fixtures = documents("tests/fixtures");
+    assert!(fixtures.len() >= 13, "{fixtures:?}");
+    for (name, path) in fixtures {
+        insta::assert_snapshot!(format!("fixture__{name}"), generated_sources(&path));
+    }
 }
 
-#[test]
-fn fixture_int64() {
-    snapshot_fixture("int64");
-}
-
-#[test]
-fn fixture_maps() {
-    snapshot_fixture("maps");
-}
-
-#[test]
-fn fixture_enums() {
-    snapshot_fixture("enums");
-}
-
-#[test]
-fn fixture_paging() {
-    snapshot_fixture("paging");
-}
-
-#[test]
-fn fixture_recursion() {
-    snapshot_fixture("recursion");
-}
-
-#[test]
-fn fixture_media() {
-    snapshot_fixture("media");
-}
-
-#[test]
-fn fixture_wrapper() {
-    snapshot_fixture("wrapper");
-}
-
-/// The real documents of `tests/fixtures/real/`, one snapshot each.
+/// The real documents of `tests/fixtures/real/`, whole.
 #[test]
 fn real_documents() {
-    for name in ["oauth2.v2", "translate.v2", "kgsearch.v1", "homegraph.v1"] {
-        let sources =
-            generated_sources(&workspace().join(format!("tests/fixtures/real/{name}.json")));
-        let mut combined = String::new();
-        for (path, contents) in &sources {
-            combined.push_str(&format!("=== {path}\n{contents}\n"));
-        }
-        insta::assert_snapshot!(format!("real__{name}"), combined);
+    let real = documents("tests/fixtures/real");
+    assert!(real.len() >= 5, "{real:?}");
+    for (name, path) in real {
+        insta::assert_snapshot!(format!("real__{name}"), generated_sources(&path));
     }
 }
 

@@ -90,7 +90,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20261029",
     crate_name: "networkconnectivity-v1",
-    crate_version: "0.2.0+20261029",
+    crate_version: "0.3.0+20261029",
     root_url: Some("https://networkconnectivity.googleapis.com/"),
     mtls_root_url: Some("https://networkconnectivity.mtls.googleapis.com/"),
     service_path: "",
@@ -120,6 +120,10 @@ impl Service {
     /// The client bound to this API, for the runtime's own functions.
     pub fn api_client(&self) -> &discogen_runtime::ApiClient {
         &self.api
+    }
+    /// A batch of calls of this API, sent together as one `multipart/mixed` request to `batch` (at most [`MAX_BATCH_CALLS`](discogen_runtime::MAX_BATCH_CALLS)); each call gets its own typed result. Some Google APIs have retired batching: their batch endpoint refuses every request.
+    pub fn batch(&self) -> discogen_runtime::Batch {
+        discogen_runtime::Batch::new(&self.api)
     }
     /// The `projects` resource.
     pub fn projects(&self) -> resources::projects::ProjectsResource {

@@ -177,8 +177,10 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<RestDescription, Error> {
             e.to_string()
         },
     })?;
+    // Older documents carry other `discovery#` kinds (`discovery#describeItem`), which Google's
+    // Python client reads too: read them (resolve warns). Anything else is not a document.
     let kind = value.get("kind").and_then(|k| k.as_str());
-    if kind != Some(DOCUMENT_KIND) {
+    if !kind.is_some_and(|k| k.starts_with("discovery#")) {
         return Err(Error::invalid(
             file,
             "/kind",

@@ -101,6 +101,9 @@ impl Listing {
             "(client: &Client, base_url: impl Into<String>) -> Service".into(),
             None,
         );
+        if api.batch_path.is_some() {
+            self.push("fn Service::batch".into(), "(&self) -> Batch".into(), None);
+        }
         for resource in &api.resources {
             self.push(
                 format!("fn Service::{}", bare(&resource.accessor)),

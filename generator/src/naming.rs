@@ -120,6 +120,7 @@ pub const BUILDER_RESERVED: &[&str] = &[
 /// not take.
 pub const SERVICE_RESERVED: &[&str] = &[
     "new",
+    "batch",
     "with_base_url",
     "api_client",
     "operation",

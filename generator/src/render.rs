@@ -20,6 +20,7 @@ struct CargoToml<'a> {
     all_types: Option<&'a str>,
     runtime: String,
     runtime_for_tests: String,
+    has_upload: bool,
 }
 
 #[derive(Template)]
@@ -81,6 +82,7 @@ pub fn files(
         all_types: api.all_types_feature.as_deref(),
         runtime: runtime.dependency(),
         runtime_for_tests: runtime.dependency_with(&["testing"]),
+        has_upload: api.all_methods().any(|m| m.media_upload.is_some()),
     };
     let readme = Readme {
         header: api.generated_header(),

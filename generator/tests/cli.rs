@@ -157,3 +157,32 @@ fn generate_removes_generated_files_it_no_longer_produces() {
         .status
         .success());
 }
+
+#[test]
+fn a_path_variable_that_is_no_parameter_is_refused_with_its_json_pointer() {
+    let dir = scratch("refused");
+    let doc = workspace().join("tests/fixtures/refused/pathvariable.json");
+    let output = discogen(&["generate", doc.to_str().unwrap(), "--out", "crate"], &dir);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("at /resources/things/methods/get/path") && stderr.contains("{thingId}"),
+        "{stderr}"
+    );
+    assert!(!dir.join("crate").exists());
+}
+
+#[test]
+fn older_and_minimal_documents_generate_with_a_warning() {
+    let dir = scratch("lenient");
+    for (name, warning) in [
+        ("oldkind", "discovery#describeItem"),
+        ("rooturl", "no rootUrl"),
+    ] {
+        let doc = workspace().join(format!("tests/fixtures/{name}.json"));
+        let output = discogen(&["generate", doc.to_str().unwrap(), "--out", name], &dir);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(warning), "{stderr}");
+    }
+}

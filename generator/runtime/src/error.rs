@@ -71,6 +71,9 @@ pub enum Error {
     Encode(serde_json::Error),
     /// The token source failed to produce a usable access token.
     Auth(String),
+    /// The media of an upload could not be read from its source, or the source yielded another
+    /// number of bytes than it declared (see [`UploadSource`](crate::UploadSource)).
+    Source(std::io::Error),
 }
 
 impl fmt::Display for Error {
@@ -107,6 +110,7 @@ impl fmt::Display for Error {
             }
             Error::Encode(error) => write!(f, "cannot encode the request body: {error}"),
             Error::Auth(what) => write!(f, "authentication failed: {what}"),
+            Error::Source(error) => write!(f, "cannot read the media to upload: {error}"),
         }
     }
 }
@@ -116,6 +120,7 @@ impl std::error::Error for Error {
         match self {
             Error::Transport(error) => Some(error),
             Error::Decode { source, .. } | Error::Encode(source) => Some(source),
+            Error::Source(error) => Some(error),
             _ => None,
         }
     }

@@ -20,8 +20,12 @@
 #[cfg(feature = "adc")]
 mod adc;
 mod api;
+mod attempts;
 mod auth;
+mod batch;
+mod batch_wire;
 mod client;
+mod download;
 mod error;
 pub mod json;
 mod lro;
@@ -30,16 +34,20 @@ pub mod method;
 mod options;
 mod paging;
 mod path;
+mod ranges;
 pub mod request;
 mod response;
 mod send;
+mod source;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod upload;
 
 #[cfg(feature = "adc")]
 pub use adc::ApplicationDefaultCredentials;
 pub use api::{ApiClient, ApiInfo, DEFAULT_UNIVERSE_DOMAIN};
 pub use auth::{EnvToken, StaticToken, TokenFuture, TokenSource};
+pub use batch::{Batch, BatchReply, MAX_BATCH_CALLS};
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_REPLY_SIZE, UNIVERSE_DOMAIN_VARIABLE};
 pub use error::{
     parse_duration, parse_retry_after, DecodeProblem, Error, ErrorDetail, Result, ServiceError,
@@ -53,6 +61,10 @@ pub use options::{RequestOptions, RetryPolicy};
 pub use paging::{Page, PageItems, PageStream, PagedRequest};
 pub use request::{ApiRequest, CallState, Params, Request, Secret, Xgafv};
 pub use response::Response;
+pub use source::UploadSource;
+pub use upload::{
+    ResumableSession, ResumableUpload, UploadProgress, CHUNK_GRANULARITY, DEFAULT_CHUNK_SIZE,
+};
 
 /// The typed details of Google errors, found in [`ServiceError::details`].
 pub mod error_details {

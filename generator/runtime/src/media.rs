@@ -1,17 +1,21 @@
 //! Media: uploads through a method's upload path (the media alone, or after the call's JSON
-//! body as `multipart/related`), and downloads of a resource's media (`alt=media`), whole or
-//! piece by piece.
+//! body as `multipart/related`), from memory or streamed from a source; resumable uploads
+//! ([`ResumableUpload`]); and downloads of a resource's media (`alt=media`), whole or
+//! piece by piece (see [`Download`]).
 
 use std::future::Future;
 
 use bytes::Bytes;
-use reqwest::header::{self, HeaderMap};
+use reqwest::header::{self, HeaderValue};
 
 use crate::client::header_value;
+pub use crate::download::Download;
 use crate::error::{Error, Result};
 use crate::request::{ApiRequest, Params};
 use crate::response::Response;
 use crate::send::{self, Prepared, Read, Target};
+use crate::source::UploadSource;
+use crate::upload::ResumableUpload;
 
 /// A call that can carry media: implemented by the builders of methods whose document
 /// declares a media upload.
@@ -27,21 +31,90 @@ pub trait MediaUploadRequest: ApiRequest {
         let data = data.into();
         let mime_type = mime_type.into();
         async move {
-            let prepared = prepare_upload(&self, data, &mime_type)?;
+            let (mut prepared, metadata) = prepare_upload(&self, &mime_type)?;
+            let (content_type, body) = buffered_body(metadata, data, &mime_type)?;
+            prepared.headers.insert(header::CONTENT_TYPE, content_type);
+            prepared.body = Some(body);
             let api = &self.state().api;
             let reply = send::run(api, &prepared, Read::Json).await?;
             Ok(send::decode(reply, api.api.data_wrapper)?.into_body())
         }
     }
+
+    /// As [`upload`](Self::upload), with the media read from `source` as it is sent (a file, a
+    /// reader, a stream), so that it is never held in memory whole.
+    ///
+    /// A streamed body cannot be sent twice: the call is made once, whatever the retry
+    /// policy, and its attempt timeout (60 s unless set with `with_attempt_timeout`) bounds
+    /// the whole upload. Media held in memory ([`UploadSource::bytes`]) is sent as by
+    /// [`upload`](Self::upload), with retries. For large media or unreliable networks, prefer
+    /// [`upload_resumable`](Self::upload_resumable).
+    ///
+    /// In `multipart/related`, the boundary between the metadata and the media is 32 random
+    /// letters and digits: it cannot be checked against media not yet read, and the chance that
+    /// it occurs in it is nil for all practical purposes.
+    fn upload_from(
+        self,
+        source: UploadSource,
+        mime_type: impl Into<String>,
+    ) -> impl Future<Output = Result<Self::Reply>> + Send {
+        let mime_type = mime_type.into();
+        async move {
+            if let Some(data) = source.in_memory() {
+                return self.upload(data, mime_type).await;
+            }
+            let (mut prepared, metadata) = prepare_upload(&self, &mime_type)?;
+            let (content_type, body) = streamed_body(metadata, source, &mime_type)?;
+            prepared.headers.insert(header::CONTENT_TYPE, content_type);
+            let api = &self.state().api;
+            let reply = send_streamed(api, prepared, body).await?;
+            Ok(send::decode(reply, api.api.data_wrapper)?.into_body())
+        }
+    }
+
+    /// Sets up a resumable upload of `source`, of type `mime_type`, for methods whose document
+    /// declares the resumable protocol: the media travels in chunks, a failed chunk resumes
+    /// where the server stands, and the session can be finished by another process. Send it
+    /// with `.send().await`; see [`ResumableUpload`] for the chunk size, progress reports and
+    /// the session URI.
+    fn upload_resumable(
+        self,
+        source: UploadSource,
+        mime_type: impl Into<String>,
+    ) -> ResumableUpload<Self> {
+        ResumableUpload::new(self, source, mime_type.into())
+    }
+
+    /// Resumes the resumable upload whose session URI is `session_uri` (from
+    /// [`ResumableSession::uri`](crate::ResumableSession::uri), maybe in another process): asks
+    /// the server how much it has, moves `source` there, and sends the rest.
+    ///
+    /// `source` is the same media as the session's. Bytes and files are moved to the server's
+    /// offset. A reader or a stream is read forward to it (and dropped) from where it is:
+    /// byte 0 of the media unless [`UploadSource::at_offset`] says it starts later, say at the
+    /// offset the last progress report gave. A source that starts after the server's offset
+    /// is refused, since the bytes in between cannot be sent. The call's own parameters and
+    /// body are not sent again (the session has them); it gives the client, options and reply
+    /// type.
+    fn resume_upload(
+        self,
+        session_uri: impl Into<String>,
+        source: UploadSource,
+    ) -> ResumableUpload<Self> {
+        ResumableUpload::resume(self, source, session_uri.into())
+    }
 }
 
-fn prepare_upload<R: ApiRequest>(request: &R, data: Bytes, mime_type: &str) -> Result<Prepared> {
-    let Some(upload) = R::METHOD.upload else {
-        return Err(Error::invalid(
-            "upload",
-            format!("{} takes no media", R::METHOD.id),
-        ));
-    };
+/// What every upload of `request` through its simple or multipart path shares: the prepared
+/// call (URL with `uploadType`, headers; no body yet), and its metadata when it travels with
+/// the media as `multipart/related`.
+fn prepare_upload<R: ApiRequest>(
+    request: &R,
+    mime_type: &str,
+) -> Result<(Prepared, Option<Bytes>)> {
+    let upload = R::METHOD.upload.ok_or_else(crate::upload::no_media::<R>)?;
+    // Checked before anything is sent, whichever body it ends up in.
+    media_type(mime_type)?;
     let state = request.state();
     let metadata = match request.body() {
         Some(body) if upload.multipart => {
@@ -49,7 +122,6 @@ fn prepare_upload<R: ApiRequest>(request: &R, data: Bytes, mime_type: &str) -> R
         }
         _ => None,
     };
-    let media_type = header_value(mime_type, false).map_err(|r| Error::invalid("mime_type", r))?;
     let kind = if metadata.is_some() {
         "multipart"
     } else {
@@ -62,48 +134,105 @@ fn prepare_upload<R: ApiRequest>(request: &R, data: Bytes, mime_type: &str) -> R
         path: upload.path,
         media_query: &[("uploadType", kind)],
     };
-    let mut prepared = Prepared::new(state, R::METHOD, params, None, Some(target))?;
-    let (content_type, body) = match metadata {
-        None => (media_type, data),
-        Some(metadata) => {
-            let (content_type, body) = multipart_related(&metadata, &data, mime_type);
-            let content_type =
-                header_value(&content_type, false).map_err(|r| Error::invalid("mime_type", r))?;
-            (content_type, body)
-        }
-    };
-    prepared.headers.insert(header::CONTENT_TYPE, content_type);
-    prepared.body = Some(body);
-    Ok(prepared)
+    let prepared = Prepared::new(state, R::METHOD, params, None, Some(target))?;
+    Ok((prepared, metadata))
 }
 
-/// The metadata, then the media, as `multipart/related` with a boundary found in neither:
-/// the `Content-Type` and the body.
-fn multipart_related(metadata: &[u8], media: &[u8], mime_type: &str) -> (String, Bytes) {
-    let boundary = loop {
+/// The body of an upload from memory and its content type: the media alone, or after the
+/// metadata as `multipart/related`, with a boundary found in neither.
+fn buffered_body(
+    metadata: Option<Bytes>,
+    data: Bytes,
+    mime_type: &str,
+) -> Result<(HeaderValue, Bytes)> {
+    let Some(metadata) = metadata else {
+        return Ok((media_type(mime_type)?, data));
+    };
+    let boundary = boundary_absent_from(&[&metadata, &data]);
+    let (head, tail) = multipart_frame(&boundary, &metadata, mime_type);
+    let body = [&head[..], &data[..], &tail[..]].concat();
+    Ok((related_type(&boundary)?, Bytes::from(body)))
+}
+
+/// As [`buffered_body`], with the media streamed from `source` (the boundary is checked against
+/// the metadata only: the media is not read yet).
+fn streamed_body(
+    metadata: Option<Bytes>,
+    source: UploadSource,
+    mime_type: &str,
+) -> Result<(HeaderValue, reqwest::Body)> {
+    let Some(metadata) = metadata else {
+        let body = source.into_body(Bytes::new(), Bytes::new());
+        return Ok((media_type(mime_type)?, body));
+    };
+    let boundary = boundary_absent_from(&[&metadata]);
+    let (head, tail) = multipart_frame(&boundary, &metadata, mime_type);
+    let body = source.into_body(Bytes::from(head), Bytes::from(tail));
+    Ok((related_type(&boundary)?, body))
+}
+
+/// Sends a prepared upload with a streamed body, once (a stream cannot be replayed), within
+/// the call's attempt timeout.
+async fn send_streamed(
+    api: &crate::ApiClient,
+    prepared: Prepared,
+    body: reqwest::Body,
+) -> Result<send::Reply> {
+    let limit = crate::attempts::Attempts::new(&prepared.options).limit()?;
+    let method = prepared.method.http_method.to_reqwest();
+    let response = crate::attempts::send_once(
+        api,
+        method,
+        prepared.url,
+        prepared.headers,
+        Some(body),
+        limit,
+        false,
+    )
+    .await?;
+    let reply = send::receive(response, Read::Json, api.client.inner.max_reply_size).await?;
+    if !(200..300).contains(&reply.status) {
+        return Err(Error::service(reply.status, reply.headers, &reply.body));
+    }
+    Ok(reply)
+}
+
+fn media_type(mime_type: &str) -> Result<HeaderValue> {
+    header_value(mime_type, false).map_err(|r| Error::invalid("mime_type", r))
+}
+
+/// 32 random letters and digits found in none of `parts`.
+fn boundary_absent_from(parts: &[&[u8]]) -> String {
+    loop {
         let candidate: String = std::iter::repeat_with(fastrand::alphanumeric)
             .take(32)
             .collect();
         let bytes = candidate.as_bytes();
-        let occurs = |part: &[u8]| part.windows(bytes.len()).any(|w| w == bytes);
-        if !occurs(metadata) && !occurs(media) {
-            break candidate;
+        let occurs = |part: &&[u8]| part.windows(bytes.len()).any(|w| w == bytes);
+        if !parts.iter().any(occurs) {
+            return candidate;
         }
-    };
-    let mut body = Vec::with_capacity(metadata.len() + media.len() + 256);
-    body.extend_from_slice(
+    }
+}
+
+/// What comes before and after the media in `multipart/related`: the metadata part and the
+/// media part's headers, then the closing boundary.
+fn multipart_frame(boundary: &str, metadata: &[u8], mime_type: &str) -> (Vec<u8>, Vec<u8>) {
+    let mut head = Vec::with_capacity(metadata.len() + 160);
+    head.extend_from_slice(
         format!("--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n").as_bytes(),
     );
-    body.extend_from_slice(metadata);
-    body.extend_from_slice(
+    head.extend_from_slice(metadata);
+    head.extend_from_slice(
         format!("\r\n--{boundary}\r\nContent-Type: {mime_type}\r\n\r\n").as_bytes(),
     );
-    body.extend_from_slice(media);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (
-        format!("multipart/related; boundary={boundary}"),
-        Bytes::from(body),
-    )
+    let tail = format!("\r\n--{boundary}--\r\n").into_bytes();
+    (head, tail)
+}
+
+fn related_type(boundary: &str) -> Result<HeaderValue> {
+    header_value(&format!("multipart/related; boundary={boundary}"), false)
+        .map_err(|r| Error::invalid("mime_type", r))
 }
 
 /// A call that can return a resource's media instead of its JSON description: implemented by
@@ -122,19 +251,14 @@ pub trait MediaDownloadRequest: ApiRequest {
 
     /// As [`download`](Self::download), but hands back the media to read piece by piece as
     /// it arrives. Retries and the attempt timeout cover the wait for the reply's headers;
-    /// reading takes as long as it takes.
+    /// reading takes as long as it takes. A connection that breaks part-way is resumed where
+    /// it broke, when the server supports it (see [`Download`]).
     fn download_stream(self) -> impl Future<Output = Result<Download>> + Send {
         async move {
             let prepared = prepare_download(&self)?;
-            let reply = send::run(&self.state().api, &prepared, Read::Stream).await?;
-            let response = reply.stream.ok_or_else(|| {
-                Error::UnexpectedReply("a streamed reply without a body".to_string())
-            })?;
-            Ok(Download {
-                status: reply.status,
-                headers: reply.headers,
-                response,
-            })
+            let api = &self.state().api;
+            let reply = send::run(api, &prepared, Read::Stream).await?;
+            Download::start(api, prepared, reply)
         }
     }
 }
@@ -151,44 +275,16 @@ fn prepare_download<R: ApiRequest>(request: &R) -> Result<Prepared> {
     Prepared::new(state, R::METHOD, params, None, Some(target))
 }
 
-/// Media read piece by piece, from `download_stream()`: the reply's status and headers, and
-/// its body as it arrives.
-#[derive(Debug)]
-pub struct Download {
-    status: u16,
-    headers: HeaderMap,
-    response: reqwest::Response,
-}
-
-impl Download {
-    /// The HTTP status code (2xx).
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// The reply's headers (`Content-Type`, `Content-Length`...).
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The next piece of the media as it arrives, or `None` after the last. A connection
-    /// that breaks before the end is an error, never a short success.
-    pub async fn chunk(&mut self) -> Result<Option<Bytes>> {
-        self.response.chunk().await.map_err(Error::transport)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn multipart_bodies_have_a_boundary_found_in_neither_part() {
-        let (content_type, body) =
-            multipart_related(br#"{"name":"a"}"#, b"\x00\x01media", "image/png");
-        let boundary = content_type
-            .strip_prefix("multipart/related; boundary=")
-            .unwrap();
+        let (metadata, media) = (&br#"{"name":"a"}"#[..], &b"\x00\x01media"[..]);
+        let boundary = boundary_absent_from(&[metadata, media]);
+        let (head, tail) = multipart_frame(&boundary, metadata, "image/png");
+        let body = [&head[..], media, &tail[..]].concat();
         let text = String::from_utf8_lossy(&body);
         assert!(text.starts_with(&format!("--{boundary}\r\nContent-Type: application/json")));
         assert!(text.contains("Content-Type: image/png\r\n\r\n\u{0}\u{1}media"));

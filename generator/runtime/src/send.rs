@@ -489,15 +489,11 @@ fn google_ids(headers: &HeaderMap) -> String {
     ids
 }
 
-/// One attempt: send, and read the reply as `read` says.
-async fn attempt_once(
-    api: &ApiClient,
-    prepared: &Prepared,
-    limit: Option<Duration>,
-    read: Read,
-) -> Result<Reply> {
+/// Adds the headers the client sends with every request: user agent, `x-goog-api-client`, the
+/// API key and a fresh access token. Also used by the requests sent outside [`run`] (the chunks
+/// of resumable uploads, resumed downloads).
+pub(crate) async fn client_headers(api: &ApiClient, headers: &mut HeaderMap) -> Result<()> {
     let inner = &api.client.inner;
-    let mut headers = prepared.headers.clone();
     let user_agent = inner
         .user_agent
         .as_ref()
@@ -516,6 +512,19 @@ async fn attempt_once(
         })?;
         headers.insert(header::AUTHORIZATION, value);
     }
+    Ok(())
+}
+
+/// One attempt: send, and read the reply as `read` says.
+async fn attempt_once(
+    api: &ApiClient,
+    prepared: &Prepared,
+    limit: Option<Duration>,
+    read: Read,
+) -> Result<Reply> {
+    let inner = &api.client.inner;
+    let mut headers = prepared.headers.clone();
+    client_headers(api, &mut headers).await?;
     let method = prepared.method.http_method;
     if prepared.body.is_none()
         && !matches!(

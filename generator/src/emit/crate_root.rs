@@ -343,6 +343,20 @@ fn service(api: &Api) -> TokenStream {
             }
         }
     });
+    let batch = api.batch_path.as_ref().map(|path| {
+        let doc = docs::own(&format!(
+            "A batch of calls of this API, sent together as one `multipart/mixed` request to \
+             `{path}` (at most [`MAX_BATCH_CALLS`](discogen_runtime::MAX_BATCH_CALLS)); each \
+             call gets its own typed result. Some Google APIs have retired batching: their batch \
+             endpoint refuses every request."
+        ));
+        quote! {
+            #doc
+            pub fn batch(&self) -> discogen_runtime::Batch {
+                discogen_runtime::Batch::new(&self.api)
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Clone, Debug)]
@@ -362,6 +376,8 @@ fn service(api: &Api) -> TokenStream {
             pub fn api_client(&self) -> &discogen_runtime::ApiClient {
                 &self.api
             }
+
+            #batch
 
             #(#accessors)*
             #(#methods)*

@@ -110,8 +110,15 @@ fn method_items(method: &Method) -> TokenStream {
 fn argument(param: &Param) -> (TokenStream, TokenStream) {
     let name = ident(&param.field);
     let arg = arg_type(&param.arg());
-    let value = stored(param, quote!(#name));
-    (quote!(#name: #arg), quote!(#name: #value))
+    let init = match (param.arg(), param.secret) {
+        // Taken as it is stored: the field init shorthand.
+        (Arg::Plain(_), false) => quote!(#name),
+        _ => {
+            let value = stored(param, quote!(#name));
+            quote!(#name: #value)
+        }
+    };
+    (quote!(#name: #arg), init)
 }
 
 /// The type a parameter's value is taken as.

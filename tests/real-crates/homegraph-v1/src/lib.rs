@@ -61,7 +61,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20261102",
     crate_name: "homegraph-v1",
-    crate_version: "0.2.0+20261102",
+    crate_version: "0.3.0+20261102",
     root_url: Some("https://homegraph.googleapis.com/"),
     mtls_root_url: Some("https://homegraph.mtls.googleapis.com/"),
     service_path: "",
@@ -91,6 +91,10 @@ impl Service {
     /// The client bound to this API, for the runtime's own functions.
     pub fn api_client(&self) -> &discogen_runtime::ApiClient {
         &self.api
+    }
+    /// A batch of calls of this API, sent together as one `multipart/mixed` request to `batch` (at most [`MAX_BATCH_CALLS`](discogen_runtime::MAX_BATCH_CALLS)); each call gets its own typed result. Some Google APIs have retired batching: their batch endpoint refuses every request.
+    pub fn batch(&self) -> discogen_runtime::Batch {
+        discogen_runtime::Batch::new(&self.api)
     }
     /// The `agentUsers` resource.
     pub fn agent_users(&self) -> resources::agent_users::AgentUsersResource {

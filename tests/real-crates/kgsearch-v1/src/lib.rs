@@ -60,7 +60,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20240707",
     crate_name: "kgsearch-v1",
-    crate_version: "0.2.0+20240707",
+    crate_version: "0.3.0+20240707",
     root_url: Some("https://kgsearch.googleapis.com/"),
     mtls_root_url: Some("https://kgsearch.mtls.googleapis.com/"),
     service_path: "",
@@ -90,6 +90,10 @@ impl Service {
     /// The client bound to this API, for the runtime's own functions.
     pub fn api_client(&self) -> &discogen_runtime::ApiClient {
         &self.api
+    }
+    /// A batch of calls of this API, sent together as one `multipart/mixed` request to `batch` (at most [`MAX_BATCH_CALLS`](discogen_runtime::MAX_BATCH_CALLS)); each call gets its own typed result. Some Google APIs have retired batching: their batch endpoint refuses every request.
+    pub fn batch(&self) -> discogen_runtime::Batch {
+        discogen_runtime::Batch::new(&self.api)
     }
     /// The `entities` resource.
     pub fn entities(&self) -> resources::entities::EntitiesResource {

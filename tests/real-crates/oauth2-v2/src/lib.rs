@@ -62,7 +62,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v2",
     revision: "20200213",
     crate_name: "oauth2-v2",
-    crate_version: "0.2.0+20200213",
+    crate_version: "0.3.0+20200213",
     root_url: Some("https://www.googleapis.com/"),
     mtls_root_url: None,
     service_path: "",
@@ -92,6 +92,10 @@ impl Service {
     /// The client bound to this API, for the runtime's own functions.
     pub fn api_client(&self) -> &discogen_runtime::ApiClient {
         &self.api
+    }
+    /// A batch of calls of this API, sent together as one `multipart/mixed` request to `batch/oauth2/v2` (at most [`MAX_BATCH_CALLS`](discogen_runtime::MAX_BATCH_CALLS)); each call gets its own typed result. Some Google APIs have retired batching: their batch endpoint refuses every request.
+    pub fn batch(&self) -> discogen_runtime::Batch {
+        discogen_runtime::Batch::new(&self.api)
     }
     /// The `userinfo` resource.
     pub fn userinfo(&self) -> resources::userinfo::UserinfoResource {
