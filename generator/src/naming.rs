@@ -210,7 +210,14 @@ pub fn resource_handle_name(resource: &str) -> String {
 }
 
 /// Cargo feature names the generated crate defines itself, which no resource may take.
-pub const RESERVED_FEATURES: &[&str] = &["default", "adc", "testing", ALL_TYPES_FEATURE];
+pub const RESERVED_FEATURES: &[&str] = &[
+    "default",
+    "adc",
+    "testing",
+    "http2",
+    "fs",
+    ALL_TYPES_FEATURE,
+];
 
 /// The cargo feature that compiles the schemas no method reaches.
 pub const ALL_TYPES_FEATURE: &str = "all-types";

@@ -83,6 +83,8 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     defaults: RequestOptions,
     max_reply_size: Option<u64>,
+    /// Whether replies may come gzip-compressed (default: yes).
+    gzip: Option<bool>,
     /// A setting refused when it was given, reported by `build`.
     refused: Option<Error>,
 }
@@ -182,6 +184,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether the client asks for gzip-compressed replies (`Accept-Encoding: gzip`) and
+    /// decompresses them; yes by default. JSON replies, lists above all, shrink several times;
+    /// the limit of [`max_reply_size`](Self::max_reply_size) applies to the decompressed
+    /// bytes. Media downloads always ask for the media as stored. Ignored with
+    /// [`http_client`](Self::http_client), which brings its own settings.
+    pub fn gzip(mut self, gzip: bool) -> Self {
+        self.gzip = Some(gzip);
+        self
+    }
+
     /// Sends requests through this `reqwest::Client` (proxies, TLS settings, client
     /// certificates for mutual TLS...) instead of a default one.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -245,6 +257,7 @@ impl ClientBuilder {
                 let _ = rustls::crypto::ring::default_provider().install_default();
                 reqwest::Client::builder()
                     .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                    .gzip(self.gzip.unwrap_or(true))
                     .build()
                     .map_err(Error::transport)?
             }

@@ -272,7 +272,14 @@ fn prepare_download<R: ApiRequest>(request: &R) -> Result<Prepared> {
         path: R::METHOD.path,
         media_query: &[("alt", "media")],
     };
-    Prepared::new(state, R::METHOD, params, None, Some(target))
+    let mut prepared = Prepared::new(state, R::METHOD, params, None, Some(target))?;
+    // Media comes as stored: a compressed reply would be decompressed on the way, so that its
+    // length and ranges no longer match what a resumed download asks for.
+    prepared.headers.insert(
+        reqwest::header::ACCEPT_ENCODING,
+        reqwest::header::HeaderValue::from_static("identity"),
+    );
+    Ok(prepared)
 }
 
 #[cfg(test)]
