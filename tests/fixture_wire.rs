@@ -285,3 +285,22 @@ fn schemas_no_method_reaches_are_compiled_with_all_types() {
         unreached_v1::models::Kind::Big
     );
 }
+
+#[test]
+fn a_method_s_credential_parameters_never_show_in_debug_output() {
+    let client = oauth2_v2::Client::builder().build().unwrap();
+    // tokeninfo's own parameters: credentials by name, and standard-looking ones under their
+    // own wire names (no `_2` twins).
+    let call = oauth2_v2::Service::new(&client)
+        .tokeninfo()
+        .access_token("ya29.secret-access-token")
+        .id_token("eyJ.secret-id-token")
+        .key("AIza-secret-key")
+        .fields("email")
+        .pretty_print(false);
+    let shown = format!("{call:?}");
+    for secret in ["ya29.secret-access-token", "eyJ.secret-id-token", "AIza-secret-key"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(shown.contains("email"), "{shown}");
+}
