@@ -421,6 +421,23 @@ async fn a_cycle_of_two_page_tokens_ends_paging_with_an_error() {
     assert_eq!(tokens, [None, Some("a".into()), Some("b".into())]);
 }
 
+#[tokio::test]
+async fn a_starting_page_token_answered_with_itself_is_not_asked_twice() {
+    let fake = FakeOperations::start(TOKEN, 3).await;
+    let client = builder(&fake).build().unwrap();
+    fake.inject([Fault::page("start"), Fault::page("start")]);
+
+    let pages = until_error(operations(&client).list(PARENT).page_token("start").pages()).await;
+
+    assert_eq!(pages.len(), 1);
+    assert!(
+        matches!(pages[0], Err(Error::UnexpectedReply(_))),
+        "{:?}",
+        pages[0]
+    );
+    assert_eq!(fake.requests().len(), 1);
+}
+
 /// Every item of a stream up to its end or its first error, the error included.
 async fn until_error<T>(mut stream: PageStream<T>) -> Vec<Result<T, Error>> {
     let mut all = Vec::new();
