@@ -719,6 +719,43 @@ async fn odd_status_codes_are_service_errors_tried_once() {
     }
 }
 
+#[tokio::test]
+async fn a_server_s_text_cannot_forge_lines_in_error_messages() {
+    let fake = FakeOperations::start(TOKEN, 3).await;
+    let client = builder(&fake).build().unwrap();
+    let forged = "denied\r\n2026-01-01T00:00:00Z  INFO forged: all good\u{1b}[2J";
+    let html = "<html>\n\u{1b}]0;title\u{7}</html>";
+    fake.inject([
+        Fault::Raw {
+            status: 403,
+            headers: vec![],
+            body: json!({"error": {"code": 403, "message": forged, "status": "PERMISSION_DENIED"}})
+                .to_string(),
+        },
+        Fault::Raw {
+            status: 502,
+            headers: vec![],
+            body: html.to_string(),
+        },
+    ]);
+
+    for _ in 0..2 {
+        let error = operations(&client)
+            .get(operation_name(0))
+            .without_retries()
+            .send()
+            .await
+            .unwrap_err();
+
+        let text = error.to_string();
+        assert!(!text.contains(['\r', '\n', '\u{1b}', '\u{7}']), "{text:?}");
+        // The text is still there, escaped, and kept as sent in the error itself.
+        assert!(text.contains("\\r\\n") || text.contains("\\n"), "{text:?}");
+        let service = service_error(&error);
+        assert!(service.message() == Some(forged) || service.body == html);
+    }
+}
+
 /// A reply written with `\n` line ends, sent with `\r\n`.
 fn raw(reply: &str) -> Vec<u8> {
     reply.replace('\n', "\r\n").into_bytes()
