@@ -125,6 +125,33 @@ async fn with_a_deadline_a_huge_retry_after_is_not_waited_even_when_the_policy_a
 }
 
 #[tokio::test]
+async fn a_wait_the_policy_allows_is_not_taken_past_the_call_s_deadline() {
+    let fake = FakeOperations::start(TOKEN, 3).await;
+    let client = builder(&fake)
+        .retry_policy(policy().max_backoff(Duration::from_secs(10)))
+        .build()
+        .unwrap();
+    fake.inject([Fault::retry_after("3")]);
+    let started = Instant::now();
+
+    let error = operations(&client)
+        .get(operation_name(0))
+        .with_timeout(Duration::from_secs(1))
+        .send()
+        .await
+        .unwrap_err();
+
+    // The service's error at once, not a timeout after waiting.
+    assert_eq!(service_error(&error).status, 503);
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn no_wait_is_longer_than_max_backoff() {
     let fake = FakeOperations::start(TOKEN, 3).await;
     let client = builder(&fake)
