@@ -215,7 +215,7 @@ impl fmt::Display for ServiceError {
         match &self.error {
             Some(error) => {
                 if let Some(status) = &error.status {
-                    write!(f, " {status}")?;
+                    write!(f, " {}", shown(status))?;
                 }
                 if let Some(message) = &error.message {
                     write!(f, ": {}", shown(message))?;
@@ -290,7 +290,7 @@ impl fmt::Display for Status {
             write!(f, "code {code}")?;
         }
         if let Some(status) = &self.status {
-            write!(f, " {status}")?;
+            write!(f, " {}", shown(status))?;
         }
         if let Some(message) = &self.message {
             write!(f, ": {}", shown(message))?;

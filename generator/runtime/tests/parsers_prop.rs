@@ -183,14 +183,17 @@ proptest! {
     }
 
     #[test]
-    fn retry_after_as_a_date_is_the_time_until_then(now in moment(), ahead in 0u64..10_000_000, behind in 0u64..10_000_000) {
-        // HTTP dates have whole seconds.
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(now.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs());
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(ahead));
-        prop_assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(ahead)));
-        let earlier = now.checked_sub(Duration::from_secs(behind)).unwrap_or(SystemTime::UNIX_EPOCH);
-        let earlier = httpdate::fmt_http_date(earlier);
-        prop_assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+    fn retry_after_as_a_date_is_the_time_until_then(
+        now in 0u64..16_725_225_600,
+        ahead in 0u64..10_000_000,
+        behind in 0u64..10_000_000,
+    ) {
+        // HTTP dates have whole seconds, and none before 1970.
+        let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+        let later = httpdate::fmt_http_date(at(now + ahead));
+        prop_assert_eq!(parse_retry_after(&later, at(now)), Some(Duration::from_secs(ahead)));
+        let earlier = httpdate::fmt_http_date(at(now.saturating_sub(behind)));
+        prop_assert_eq!(parse_retry_after(&earlier, at(now)), Some(Duration::ZERO));
     }
 
     #[test]
@@ -216,8 +219,11 @@ proptest! {
         let error = ServiceError::new(status, headers_with_retry_after(&retry_after), &body);
         let _ = (error.details(), error.retry_after(), error.status_name(), error.message());
         let _ = format!("{error:?}");
-        // Display shows an excerpt, however long the body or its message.
-        prop_assert!(error.to_string().chars().count() < 300, "{}", error);
+        // Display shows an excerpt (200 characters, control ones escaped), however long the
+        // body or its message, and no control character of the server's.
+        let shown = error.to_string();
+        prop_assert!(shown.chars().count() < 1400, "{}", shown);
+        prop_assert!(!shown.contains(|c: char| c.is_control()), "{:?}", shown);
         if let Some(status) = &error.error {
             let _ = (status.to_string(), status.decoded_details());
         }
