@@ -299,7 +299,11 @@ fn a_method_s_credential_parameters_never_show_in_debug_output() {
         .fields("email")
         .pretty_print(false);
     let shown = format!("{call:?}");
-    for secret in ["ya29.secret-access-token", "eyJ.secret-id-token", "AIza-secret-key"] {
+    for secret in [
+        "ya29.secret-access-token",
+        "eyJ.secret-id-token",
+        "AIza-secret-key",
+    ] {
         assert!(!shown.contains(secret), "{shown}");
     }
     assert!(shown.contains("email"), "{shown}");

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -50,6 +51,8 @@ pub struct Recorded {
     pub user_project: Option<String>,
     /// `x-goog-api-key`.
     pub api_key: Option<String>,
+    /// Every header, names lower-case, values lossily decoded.
+    pub headers: Vec<(String, String)>,
     pub body: String,
     /// When the request arrived.
     pub at: Instant,
@@ -74,6 +77,22 @@ pub enum Fault {
     Delay(Duration),
     /// Starts a normal 200 reply, then breaks the connection after a few bytes.
     CutConnection,
+    /// A reply of `bytes` bytes of JSON (`{"padding":"aaa..."}`) with this status, streamed
+    /// from one shared buffer so that the fake itself holds almost none of it; with a
+    /// `Content-Length` unless `chunked`. [`FakeOperations::large_bytes_served`] counts what
+    /// the client let the fake write.
+    Large {
+        status: u16,
+        bytes: u64,
+        chunked: bool,
+    },
+    /// A reply with exactly this status (any code HTTP allows for a final reply, 999 included),
+    /// these headers and this body.
+    Raw {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: String,
+    },
 }
 
 impl Fault {
@@ -85,12 +104,49 @@ impl Fault {
             details: json!([]),
         }
     }
+
+    /// A 503 whose `Retry-After` header is `value`, as given.
+    pub fn retry_after(value: &str) -> Fault {
+        Fault::Status {
+            status: 503,
+            retry_after: Some(value.to_string()),
+            details: json!([]),
+        }
+    }
+
+    /// A list page of one operation whose `nextPageToken` is `token`, whatever was asked.
+    pub fn page(token: &str) -> Fault {
+        Fault::Body(
+            json!({
+                "operations": [{"name": format!("{PARENT}/operations/page-{token}")}],
+                "nextPageToken": token
+            })
+            .to_string(),
+        )
+    }
+
+    /// A redirect with this status (301, 302, 303, 307, 308) to `location`.
+    pub fn redirect(status: u16, location: &str) -> Fault {
+        Fault::Raw {
+            status,
+            headers: vec![("location", location.to_string())],
+            body: String::new(),
+        }
+    }
 }
 
 impl Recorded {
     /// The value of query parameter `name`, if sent once or more (the first).
     pub fn param(&self, name: &str) -> Option<&str> {
         self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of header `name` (lower-case), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
@@ -106,6 +162,10 @@ struct State {
     pending: BTreeMap<String, (usize, Value)>,
     faults: VecDeque<Fault>,
     log: Vec<Recorded>,
+    /// What `hubs.create` operations finish with instead of the hub (`{"error": ...}`).
+    create_outcome: Option<Value>,
+    /// Bytes of [`Fault::Large`] replies handed to the connection so far.
+    large_served: Arc<AtomicU64>,
 }
 
 /// A running fake server. It stops when dropped.
@@ -190,6 +250,18 @@ impl FakeOperations {
     pub fn names(&self) -> Vec<String> {
         lock(&self.state).operations.keys().cloned().collect()
     }
+
+    /// Makes the operations of the next `hubs.create` calls finish with `outcome`'s members
+    /// (`{"error": {...}}`) instead of the hub.
+    pub fn finish_creates_with(&self, outcome: Value) {
+        lock(&self.state).create_outcome = Some(outcome);
+    }
+
+    /// Bytes of [`Fault::Large`] replies the fake wrote so far: what the client read, plus
+    /// what the connection's buffers took before the client closed it.
+    pub fn large_bytes_served(&self) -> u64 {
+        lock(&self.state).large_served.load(Ordering::SeqCst)
+    }
 }
 
 /// The name of the `i`th seeded operation.
@@ -253,19 +325,26 @@ async fn serve(
         api_client: header("x-goog-api-client"),
         user_project: header("x-goog-user-project"),
         api_key: header("x-goog-api-key"),
+        headers: headers
+            .iter()
+            .map(|(k, v)| {
+                let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                (k.to_string(), value)
+            })
+            .collect(),
         body: String::from_utf8_lossy(&body).into_owned(),
         at: Instant::now(),
     };
-    let fault = {
+    let (fault, large_served) = {
         let mut state = lock(state);
         state.log.push(recorded.clone());
-        state.faults.pop_front()
+        (state.faults.pop_front(), state.large_served.clone())
     };
     match fault {
-        None => handle(&mut lock(state), &method, &recorded, &body),
+        None => answer(state, &method, &recorded, &body).await,
         Some(Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            handle(&mut lock(state), &method, &recorded, &body)
+            answer(state, &method, &recorded, &body).await
         }
         Some(Fault::Status {
             status,
@@ -311,7 +390,138 @@ async fn serve(
             )
                 .into_response()
         }
+        Some(Fault::Large {
+            status,
+            bytes,
+            chunked,
+        }) => large_reply(status, bytes, chunked, large_served),
+        Some(Fault::Raw {
+            status,
+            headers,
+            body,
+        }) => {
+            let mut response = Response::new(Body::from(body));
+            *response.status_mut() = StatusCode::from_u16(status).expect("a valid status");
+            for (name, value) in headers {
+                let value = value.parse().expect("a header value");
+                response.headers_mut().append(name, value);
+            }
+            response
+        }
     }
+}
+
+/// The shared piece every [`Fault::Large`] reply is made of.
+static PADDING: [u8; 64 * 1024] = [b'a'; 64 * 1024];
+
+/// `{"padding":"aaa..."}` of `bytes` bytes (at least the 14 of its frame), streamed piece by
+/// piece as the connection takes them, counting each piece in `served`.
+fn large_reply(status: u16, bytes: u64, chunked: bool, served: Arc<AtomicU64>) -> Response {
+    const HEAD: &[u8] = b"{\"padding\":\"";
+    const TAIL: &[u8] = b"\"}";
+    let frame = (HEAD.len() + TAIL.len()) as u64;
+    let padding = bytes.saturating_sub(frame);
+    let pieces = padding.div_ceil(PADDING.len() as u64);
+    let body = (0..pieces).map(move |i| {
+        let len = (padding - i * PADDING.len() as u64).min(PADDING.len() as u64);
+        Bytes::from_static(&PADDING[..len as usize])
+    });
+    let stream = std::iter::once(Bytes::from_static(HEAD))
+        .chain(body)
+        .chain(std::iter::once(Bytes::from_static(TAIL)))
+        .map(move |piece| {
+            served.fetch_add(piece.len() as u64, Ordering::SeqCst);
+            Ok::<_, std::io::Error>(piece)
+        });
+    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(stream)));
+    *response.status_mut() = StatusCode::from_u16(status).expect("a valid status");
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-type",
+        "application/json; charset=UTF-8"
+            .parse()
+            .expect("a header value"),
+    );
+    if !chunked {
+        headers.insert("content-length", (padding + frame).into());
+    }
+    response
+}
+
+/// The service's own answer, with only the fields the `fields` parameter selects, as Google's
+/// partial responses go.
+async fn answer(
+    state: &Mutex<State>,
+    method: &Method,
+    request: &Recorded,
+    body: &Bytes,
+) -> Response {
+    let response = handle(&mut lock(state), method, request, body);
+    let Some(mask) = request.param("fields") else {
+        return response;
+    };
+    if !response.status().is_success() {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("the fake's own reply");
+    let value: Value = serde_json::from_slice(&bytes).expect("the fake's own JSON");
+    json_reply(select_fields(&value, mask))
+}
+
+/// `value` with only the members `mask` selects: `a,b(c,d),e/f`, `*` for all.
+pub fn select_fields(value: &Value, mask: &str) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(|v| select_fields(v, mask)).collect()),
+        Value::Object(members) => {
+            let mut kept = serde_json::Map::new();
+            for entry in top_level(mask) {
+                let entry = entry.trim();
+                if entry == "*" {
+                    return value.clone();
+                }
+                let (name, sub) = match (entry.find('('), entry.find('/')) {
+                    (Some(open), slash) if slash.is_none_or(|s| open < s) => {
+                        let inner = &entry[open + 1..];
+                        (
+                            &entry[..open],
+                            Some(inner.strip_suffix(')').unwrap_or(inner)),
+                        )
+                    }
+                    (_, Some(slash)) => (&entry[..slash], Some(&entry[slash + 1..])),
+                    _ => (entry, None),
+                };
+                if let Some(member) = members.get(name) {
+                    let selected = match sub {
+                        Some(sub) => select_fields(member, sub),
+                        None => member.clone(),
+                    };
+                    kept.insert(name.to_string(), selected);
+                }
+            }
+            Value::Object(kept)
+        }
+        other => other.clone(),
+    }
+}
+
+/// The entries of a field mask outside parentheses.
+fn top_level(mask: &str) -> Vec<&str> {
+    let (mut depth, mut start, mut entries) = (0usize, 0, Vec::new());
+    for (i, c) in mask.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                entries.push(&mask[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    entries.push(&mask[start..]);
+    entries
 }
 
 /// The service's own answer to a request.
@@ -452,7 +662,11 @@ fn create_hub(
     let name = format!("{location}/operations/create-hub-{hub_id}");
     let operation = json!({"name": name, "done": false, "metadata": {"verb": "create"}});
     state.operations.insert(name.clone(), operation.clone());
-    state.pending.insert(name, (2, json!({ "response": hub })));
+    let outcome = state
+        .create_outcome
+        .clone()
+        .unwrap_or_else(|| json!({ "response": hub }));
+    state.pending.insert(name, (2, outcome));
     json_reply(operation)
 }
 
@@ -463,6 +677,16 @@ fn poll_pending(state: &mut State, name: &str) {
     };
     *left = left.saturating_sub(1);
     if *left > 0 {
+        // Running operations report their progress in their metadata, as the service does.
+        let message = json!(format!("{left} poll(s) to go"));
+        if let Some(metadata) = state
+            .operations
+            .get_mut(name)
+            .and_then(|op| op.get_mut("metadata"))
+            .and_then(Value::as_object_mut)
+        {
+            metadata.insert("statusMessage".to_string(), message);
+        }
         return;
     }
     let (_, outcome) = state.pending.remove(name).expect("present");
@@ -699,4 +923,68 @@ impl Recorder {
     pub fn requests(&self) -> Vec<RawRequest> {
         lock(&self.log).clone()
     }
+}
+
+/// A server on 127.0.0.1 that answers each connection with the next of its canned replies,
+/// written as raw bytes (status lines, framing and headers no HTTP library would send), then
+/// closes it; the last reply answers every connection after it. It stops when dropped.
+pub struct RawServer {
+    addr: SocketAddr,
+    connections: Arc<AtomicUsize>,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl RawServer {
+    /// Starts a server that answers connection `i` with `replies[i]` (at least one).
+    pub async fn start(replies: Vec<Vec<u8>>) -> RawServer {
+        assert!(!replies.is_empty(), "a raw server needs a reply");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        let connections = Arc::new(AtomicUsize::new(0));
+        let (shutdown, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let count = connections.clone();
+        tokio::spawn(async move {
+            loop {
+                let (socket, _) = tokio::select! {
+                    accepted = listener.accept() => accepted.expect("accept"),
+                    _ = &mut stopped => return,
+                };
+                let i = count.fetch_add(1, Ordering::SeqCst);
+                let reply = replies[i.min(replies.len() - 1)].clone();
+                tokio::spawn(answer_raw(socket, reply));
+            }
+        });
+        RawServer {
+            addr,
+            connections,
+            _shutdown: shutdown,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT/`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+/// Reads a request's head, writes `reply`, and closes the connection.
+async fn answer_raw(mut socket: tokio::net::TcpStream, reply: Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
+        match socket.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let _ = socket.write_all(&reply).await;
+    let _ = socket.shutdown().await;
 }

@@ -195,7 +195,9 @@ impl ClientBuilder {
     }
 
     /// Sends requests through this `reqwest::Client` (proxies, TLS settings, client
-    /// certificates for mutual TLS...) instead of a default one.
+    /// certificates for mutual TLS...) instead of a default one. Its redirect policy applies:
+    /// the default client follows redirects only within the origin a request was sent to,
+    /// since reqwest's default policy sends the API key to any host a redirect names.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -258,6 +260,7 @@ impl ClientBuilder {
                 reqwest::Client::builder()
                     .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
                     .gzip(self.gzip.unwrap_or(true))
+                    .redirect(same_origin_redirects())
                     .build()
                     .map_err(Error::transport)?
             }
@@ -277,6 +280,28 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The most redirects one request follows.
+const MAX_REDIRECTS: usize = 10;
+
+/// Redirects are followed only within the origin (scheme, host and port) the request was sent
+/// to, at most [`MAX_REDIRECTS`] times; any other comes back as the service's answer (an
+/// [`Error::Service`] with its status and `Location`). reqwest's own policy follows a redirect
+/// anywhere and strips only `Authorization` and cookies on the way: the API key
+/// (`x-goog-api-key`) would go to whatever host a server or proxy names, over plain http too.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if same_origin && attempt.previous().len() <= MAX_REDIRECTS {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// A header value, or why `text` cannot be one. The reason never quotes the value: it may be a

@@ -215,14 +215,14 @@ impl fmt::Display for ServiceError {
         match &self.error {
             Some(error) => {
                 if let Some(status) = &error.status {
-                    write!(f, " {status}")?;
+                    write!(f, " {}", shown(status))?;
                 }
                 if let Some(message) = &error.message {
-                    write!(f, ": {}", excerpt(message.as_bytes()))?;
+                    write!(f, ": {}", shown(message))?;
                 }
                 Ok(())
             }
-            None => write!(f, ": {}", excerpt(self.body.as_bytes())),
+            None => write!(f, ": {}", shown(&self.body)),
         }
     }
 }
@@ -290,10 +290,10 @@ impl fmt::Display for Status {
             write!(f, "code {code}")?;
         }
         if let Some(status) = &self.status {
-            write!(f, " {status}")?;
+            write!(f, " {}", shown(status))?;
         }
         if let Some(message) = &self.message {
-            write!(f, ": {}", excerpt(message.as_bytes()))?;
+            write!(f, ": {}", shown(message))?;
         }
         Ok(())
     }
@@ -647,6 +647,21 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         Some((end, _)) => format!("{}...", &text[..end]),
         None => text.into_owned(),
     }
+}
+
+/// The excerpt of a server's text shown in an error message, its control characters (line
+/// breaks, terminal escapes) escaped: a server's text must not forge log lines or drive the
+/// terminal of whoever prints the error.
+fn shown(text: &str) -> String {
+    let mut shown = String::new();
+    for c in excerpt(text.as_bytes()).chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 #[cfg(test)]

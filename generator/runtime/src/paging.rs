@@ -8,7 +8,7 @@ use futures_util::{stream, TryStreamExt};
 use std::pin::Pin;
 
 use crate::error::{Error, Result};
-use crate::request::{ApiRequest, Request};
+use crate::request::{ApiRequest, Params, Request};
 
 /// A stream of pages or items; `Unpin`, so `next().await` works on it directly.
 pub type PageStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + 'static>>;
@@ -102,9 +102,12 @@ fn pages<C: PagedRequest>(mut call: C) -> PageStream<C::Reply> {
             extras.system.fields = Some(keep_next_page_token(fields));
         }
     }
+    // The caller's own page token counts as sent: a service that answers it with itself would
+    // otherwise be asked for the same page once more before the repeat shows.
+    let seen = starting_token(&call).map(token_hash).into_iter().collect();
     let start = Paging {
         next: Some(call),
-        seen: HashSet::new(),
+        seen,
         pages: 0,
     };
     Box::pin(stream::try_unfold(start, |mut state| async move {
@@ -116,9 +119,7 @@ fn pages<C: PagedRequest>(mut call: C) -> PageStream<C::Reply> {
         state.pages += 1;
         match page.next_page_token() {
             Some(token) if !token.is_empty() => {
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                token.hash(&mut hasher);
-                if !state.seen.insert(hasher.finish()) {
+                if !state.seen.insert(token_hash(token)) {
                     return Err(Error::UnexpectedReply(format!(
                         "the service sent page token {:?} again after {} pages; paging stops \
                          instead of going round in circles",
@@ -133,6 +134,25 @@ fn pages<C: PagedRequest>(mut call: C) -> PageStream<C::Reply> {
         }
         Ok(Some((page, state)))
     }))
+}
+
+/// The page token the call starts at, when it sets one (list methods name it `pageToken`).
+fn starting_token<C: ApiRequest>(call: &C) -> Option<String> {
+    let mut params = Params::default();
+    call.params(&mut params);
+    let (_, token) = params
+        .query
+        .pairs
+        .iter()
+        .find(|(name, _)| *name == "pageToken")?;
+    (!token.is_empty()).then(|| token.to_string())
+}
+
+/// Tokens are remembered by hash: a service may send long ones, and many.
+fn token_hash(token: impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    token.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A field mask that selects `nextPageToken` too: the mask unchanged when it already does (or
