@@ -61,7 +61,10 @@ async fn a_compressed_reply_decodes_and_gzip_is_asked_for_by_default() {
 
     assert_eq!(operation.name, Some(operation_name(1)));
     assert_eq!(
-        operation.unknown_fields["padding"].as_str().unwrap().len(),
+        operation.unknown_fields["padding"]
+            .parse::<String>()
+            .unwrap()
+            .len(),
         4096
     );
     assert!(

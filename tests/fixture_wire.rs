@@ -207,7 +207,7 @@ async fn an_inline_request_schema_is_a_struct_of_its_own() {
         .await
         .unwrap();
 
-    assert_eq!(reply["accepted"], 3);
+    assert_eq!(reply.to_value().unwrap()["accepted"], 3);
     let request = &recorder.requests()[0];
     assert_eq!(request.header("x-goog-api-version"), None);
     let body: Value = serde_json::from_slice(&request.body).unwrap();

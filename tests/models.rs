@@ -112,9 +112,12 @@ fn unknown_members_survive_a_round_trip() {
     );
     assert_eq!(
         bag.children.as_ref().unwrap()["a"].unknown_fields["extra"],
-        json!(true)
+        json!(true).into()
     );
-    assert_eq!(bag.unknown_fields["addedLater"], json!({"some": ["thing"]}));
+    assert_eq!(
+        bag.unknown_fields["addedLater"],
+        json!({"some": ["thing"]}).into()
+    );
     assert_eq!(serde_json::to_value(&bag).unwrap(), input);
 }
 

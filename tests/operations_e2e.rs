@@ -35,14 +35,19 @@ async fn get_returns_the_operation_and_keeps_unknown_members() {
 
     assert_eq!(operation.name.as_deref(), Some(name.as_str()));
     assert_eq!(operation.done, Some(true));
-    let metadata = operation.metadata.as_ref().unwrap();
-    assert_eq!(metadata["verb"], "create");
+    // An operation's metadata is JSON kept as received, read as the type it is when asked.
+    let metadata: networkconnectivity_v1::models::OperationMetadata =
+        operation.metadata.as_ref().unwrap().parse().unwrap();
+    assert_eq!(metadata.verb.as_deref(), Some("create"));
     assert_eq!(
-        operation.response.as_ref().unwrap()["@type"],
+        operation.response.as_ref().unwrap().to_value().unwrap()["@type"],
         "type.googleapis.com/google.cloud.networkconnectivity.v1.Hub"
     );
     // A member the document does not describe survives, and a read-then-write loses nothing.
-    assert_eq!(operation.unknown_fields["futureField"]["index"], 3);
+    assert_eq!(
+        operation.unknown_fields["futureField"].to_value().unwrap()["index"],
+        3
+    );
     let written = serde_json::to_value(&operation).unwrap();
     assert_eq!(written, fake.operation(&name).unwrap());
 

@@ -775,7 +775,7 @@ async fn the_poller_returns_the_response_once_the_operation_is_done() {
         .await
         .unwrap();
 
-    assert_eq!(response["name"], "hub-1");
+    assert_eq!(response.to_value().unwrap()["name"], "hub-1");
     let polls = fake.requests();
     assert_eq!(polls.len(), 4);
     assert!(polls

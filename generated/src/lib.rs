@@ -75,8 +75,8 @@ pub use discogen_runtime as runtime;
 pub use discogen_runtime::ApplicationDefaultCredentials;
 pub use discogen_runtime::{
     error_details, ApiClient, Client, ClientBuilder, DecodeProblem, Download, EnvToken, Error,
-    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RequestOptions, Response, Result,
-    RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
+    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RawJson, RequestOptions, Response,
+    Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
 };
 /// The traits that give request builders their methods (`send`, `fields`,
 /// `with_timeout`, `pages`, `items`, `send_and_wait`...): `use` it with
@@ -90,7 +90,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20261029",
     crate_name: "networkconnectivity-v1",
-    crate_version: "0.3.0+20261029",
+    crate_version: "0.4.0+20261029",
     root_url: Some("https://networkconnectivity.googleapis.com/"),
     mtls_root_url: Some("https://networkconnectivity.mtls.googleapis.com/"),
     service_path: "",
@@ -144,7 +144,7 @@ impl Service {
     pub fn wait_for_operation(
         &self,
         name: impl Into<String>,
-    ) -> discogen_runtime::Poller<discogen_runtime::serde_json::Value> {
+    ) -> discogen_runtime::Poller<discogen_runtime::RawJson, discogen_runtime::RawJson> {
         self.operation(name)
     }
 }

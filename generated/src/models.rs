@@ -20,8 +20,7 @@ pub struct AcceptHubSpokeRequest {
     pub spoke_uri: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -46,8 +45,7 @@ pub struct AcceptHubSpokeResponse {
     pub spoke: Option<Spoke>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(AcceptHubSpokeResponse { spoke: "spoke" }, unknown_fields);
@@ -74,8 +72,7 @@ pub struct AcceptSpokeUpdateRequest {
     pub spoke_uri: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -105,8 +102,7 @@ pub struct AllocationOptions {
     pub first_available_ranges_lookup_size: Option<i32>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "internal-ranges")]
 discogen_runtime::model!(
@@ -175,8 +171,7 @@ pub struct AuditConfig {
     pub service: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     AuditConfig {
@@ -203,8 +198,7 @@ pub struct AuditLogConfig {
     pub log_type: Option<AuditLogConfigLogType>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     AuditLogConfig {
@@ -262,8 +256,7 @@ pub struct AutoAccept {
     pub auto_accept_projects: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "groups")]
 discogen_runtime::model!(
@@ -313,8 +306,7 @@ pub struct AutoCreatedSubnetworkInfo {
     pub subnetwork_ref: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-policies")]
 discogen_runtime::model!(
@@ -352,8 +344,7 @@ pub struct AutomatedDnsCreationSpec {
     pub ttl: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-maps")]
 discogen_runtime::model!(
@@ -465,8 +456,7 @@ pub struct AutomatedDnsRecord {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "automated-dns-records")]
 discogen_runtime::model!(
@@ -627,8 +617,7 @@ pub struct Binding {
     pub role: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     Binding {
@@ -665,8 +654,7 @@ pub struct CheckConsumerConfigRequest {
     pub service_class: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "locations")]
 discogen_runtime::model!(
@@ -724,8 +712,7 @@ pub struct CheckConsumerConfigResponse {
     pub errors: Option<Vec<CheckConsumerConfigResponseErrorsItem>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "locations")]
 discogen_runtime::model!(
@@ -817,8 +804,7 @@ pub struct Config {
     pub ttl: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "automated-dns-records")]
 discogen_runtime::model!(
@@ -879,8 +865,7 @@ pub struct ConsumerPscConfig {
     pub state: Option<ConsumerPscConfigState>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-maps")]
 discogen_runtime::model!(
@@ -1056,8 +1041,7 @@ pub struct ConsumerPscConnection {
     pub state: Option<ConsumerPscConnectionState>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-maps")]
 discogen_runtime::model!(
@@ -1262,8 +1246,7 @@ pub struct Destination {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "destinations")]
 discogen_runtime::model!(
@@ -1314,8 +1297,7 @@ pub struct DestinationEndpoint {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "destinations")]
 discogen_runtime::model!(
@@ -1387,8 +1369,7 @@ pub struct DnsAutomationStatus {
     pub state: Option<DnsAutomationStatusState>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-maps")]
 discogen_runtime::model!(
@@ -1455,8 +1436,7 @@ discogen_runtime::string_enum!(
 pub struct Empty {
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(Empty {}, unknown_fields);
 /// Configuration for more granular control of Private Service Connect connection propagation. This allows enabling or disabling connection propagation for specific types of Private Service Connect endpoints.
@@ -1478,8 +1458,7 @@ pub struct ExportPscConfig {
     pub published_services_and_regional_google_apis: Option<bool>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -1515,8 +1494,7 @@ pub struct Expr {
     pub title: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     Expr {
@@ -1554,8 +1532,7 @@ pub struct Filter {
     pub src_range: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "policy-based-routes")]
 discogen_runtime::model!(
@@ -1628,8 +1605,7 @@ pub struct Gateway {
     pub sac_attachment: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     Gateway {
@@ -1703,8 +1679,7 @@ pub struct GatewayAdvertisedRoute {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "gateway-advertised-routes")]
 discogen_runtime::model!(
@@ -1854,8 +1829,7 @@ discogen_runtime::string_enum!(
 pub struct GoogleLongrunningCancelOperationRequest {
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "operations")]
 discogen_runtime::model!(GoogleLongrunningCancelOperationRequest {}, unknown_fields);
@@ -1882,8 +1856,7 @@ pub struct GoogleLongrunningListOperationsResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "operations")]
 discogen_runtime::model!(
@@ -1918,7 +1891,7 @@ pub struct GoogleLongrunningOperation {
     /// Service-specific metadata associated with the operation. It typically contains progress information and common metadata such as create time. Some services might not provide such metadata. Any method that returns a long-running operation should document the metadata type, if any.
     ///
     /// Wire name: `metadata`.
-    pub metadata: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub metadata: Option<discogen_runtime::RawJson>,
     /// The server-assigned name, which is only unique within the same service that originally returns it. If you use the default HTTP mapping, the `name` should be a resource name ending with `operations/{unique_id}`.
     ///
     /// Wire name: `name`.
@@ -1926,11 +1899,10 @@ pub struct GoogleLongrunningOperation {
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
     ///
     /// Wire name: `response`.
-    pub response: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub response: Option<discogen_runtime::RawJson>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     GoogleLongrunningOperation {
@@ -1944,8 +1916,7 @@ discogen_runtime::model!(
 );
 discogen_runtime::operation_model!(
     GoogleLongrunningOperation { done : done, error : error : GoogleRpcStatus, response :
-    response : std::collections::BTreeMap < String, discogen_runtime::serde_json::Value >
-    }
+    response : discogen_runtime::RawJson }
 );
 /// Describes the cause of the error with structured details. Example of an error when contacting the "pubsub.googleapis.com" API when it is not enabled: { "reason": "API_DISABLED" "domain": "googleapis.com" "metadata": { "resource": "projects/123", "service": "pubsub.googleapis.com" } } This response indicates that the pubsub.googleapis.com API is not enabled. Example of an error that is returned when attempting to create a Spanner instance in a region that is out of stock: { "reason": "STOCKOUT" "domain": "spanner.googleapis.com", "metadata": { "availableRegions": "us-central1,us-east2" } }
 ///
@@ -1969,8 +1940,7 @@ pub struct GoogleRpcErrorInfo {
     pub reason: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     GoogleRpcErrorInfo {
@@ -1995,16 +1965,14 @@ pub struct GoogleRpcStatus {
     /// A list of messages that carry the error details. There is a common set of message types for APIs to use.
     ///
     /// Wire name: `details`.
-    pub details:
-        Option<Vec<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>>,
+    pub details: Option<Vec<discogen_runtime::RawJson>>,
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     ///
     /// Wire name: `message`.
     pub message: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     GoogleRpcStatus {
@@ -2075,8 +2043,7 @@ pub struct Group {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "groups")]
 discogen_runtime::model!(
@@ -2244,8 +2211,7 @@ pub struct Hub {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -2418,8 +2384,7 @@ pub struct HubStatusEntry {
     pub psc_propagation_status: Option<PscPropagationStatus>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -2445,8 +2410,7 @@ pub struct InterconnectAttachment {
     pub region: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "policy-based-routes")]
 discogen_runtime::model!(InterconnectAttachment { region: "region" }, unknown_fields);
@@ -2549,8 +2513,7 @@ pub struct InternalRange {
     pub users: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "internal-ranges")]
 discogen_runtime::model!(
@@ -2764,8 +2727,7 @@ pub struct IpRangeReservation {
     pub ip_range: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     IpRangeReservation {
@@ -2837,8 +2799,7 @@ pub struct LinkedInterconnectAttachments {
     pub vpc_network: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     LinkedInterconnectAttachments {
@@ -2904,8 +2865,7 @@ pub struct LinkedProducerVpcNetwork {
     pub service_consumer_vpc_spoke: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     LinkedProducerVpcNetwork {
@@ -2984,8 +2944,7 @@ pub struct LinkedRouterApplianceInstances {
     pub vpc_network: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     LinkedRouterApplianceInstances {
@@ -3043,8 +3002,7 @@ pub struct LinkedVpcNetwork {
     pub uri: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     LinkedVpcNetwork {
@@ -3121,8 +3079,7 @@ pub struct LinkedVpnTunnels {
     pub vpc_network: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     LinkedVpnTunnels {
@@ -3163,8 +3120,7 @@ pub struct ListAutomatedDnsRecordsResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "automated-dns-records")]
 discogen_runtime::model!(
@@ -3203,8 +3159,7 @@ pub struct ListDestinationsResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "destinations")]
 discogen_runtime::model!(
@@ -3243,8 +3198,7 @@ pub struct ListGatewayAdvertisedRoutesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "gateway-advertised-routes")]
 discogen_runtime::model!(
@@ -3283,8 +3237,7 @@ pub struct ListGroupsResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "groups")]
 discogen_runtime::model!(
@@ -3323,8 +3276,7 @@ pub struct ListHubSpokesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -3363,8 +3315,7 @@ pub struct ListHubsResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -3403,8 +3354,7 @@ pub struct ListInternalRangesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "internal-ranges")]
 discogen_runtime::model!(
@@ -3439,8 +3389,7 @@ pub struct ListLocationsResponse {
     pub next_page_token: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "locations")]
 discogen_runtime::model!(
@@ -3478,8 +3427,7 @@ pub struct ListMulticloudDataTransferConfigsResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "multicloud-data-transfer-configs")]
 discogen_runtime::model!(
@@ -3515,8 +3463,7 @@ pub struct ListMulticloudDataTransferSupportedServicesResponse {
     pub next_page_token: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "multicloud-data-transfer-supported-services")]
 discogen_runtime::model!(
@@ -3554,8 +3501,7 @@ pub struct ListPolicyBasedRoutesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "policy-based-routes")]
 discogen_runtime::model!(
@@ -3594,8 +3540,7 @@ pub struct ListPscAuthorizationPoliciesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "psc-authorization-policies")]
 discogen_runtime::model!(
@@ -3634,8 +3579,7 @@ pub struct ListRegionalEndpointsResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "regional-endpoints")]
 discogen_runtime::model!(
@@ -3674,8 +3618,7 @@ pub struct ListRemoteTransportProfilesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "remote-transport-profiles")]
 discogen_runtime::model!(
@@ -3714,8 +3657,7 @@ pub struct ListRouteTablesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "route-tables")]
 discogen_runtime::model!(
@@ -3754,8 +3696,7 @@ pub struct ListRoutesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "routes")]
 discogen_runtime::model!(
@@ -3794,8 +3735,7 @@ pub struct ListServiceClassesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-classes")]
 discogen_runtime::model!(
@@ -3834,8 +3774,7 @@ pub struct ListServiceConnectionMapsResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-maps")]
 discogen_runtime::model!(
@@ -3874,8 +3813,7 @@ pub struct ListServiceConnectionPoliciesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-policies")]
 discogen_runtime::model!(
@@ -3914,8 +3852,7 @@ pub struct ListServiceConnectionTokensResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-tokens")]
 discogen_runtime::model!(
@@ -3954,8 +3891,7 @@ pub struct ListSpokesResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "spokes")]
 discogen_runtime::model!(
@@ -3994,8 +3930,7 @@ pub struct ListTransportsResponse {
     pub unreachable: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "transports")]
 discogen_runtime::model!(
@@ -4035,15 +3970,14 @@ pub struct Location {
     /// Service-specific metadata. For example the available capacity at the given location.
     ///
     /// Wire name: `metadata`.
-    pub metadata: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub metadata: Option<discogen_runtime::RawJson>,
     /// Resource name for the location, which may vary between implementations. For example: `"projects/example-project/locations/us-east1"`
     ///
     /// Wire name: `name`.
     pub name: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "locations")]
 discogen_runtime::model!(
@@ -4071,8 +4005,7 @@ pub struct LocationMetadata {
     pub location_features: Option<Vec<LocationMetadataLocationFeaturesItem>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -4139,8 +4072,7 @@ pub struct Migration {
     pub target: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "internal-ranges")]
 discogen_runtime::model!(
@@ -4215,8 +4147,7 @@ pub struct MulticloudDataTransferConfig {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "multicloud-data-transfer-configs")]
 discogen_runtime::model!(
@@ -4255,8 +4186,7 @@ pub struct MulticloudDataTransferSupportedService {
     pub service_configs: Option<Vec<ServiceConfig>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "multicloud-data-transfer-supported-services")]
 discogen_runtime::model!(
@@ -4289,8 +4219,7 @@ pub struct NextHopInterconnectAttachment {
     pub vpc_network: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "routes")]
 discogen_runtime::model!(
@@ -4324,8 +4253,7 @@ pub struct NextHopRouterApplianceInstance {
     pub vpc_network: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "routes")]
 discogen_runtime::model!(
@@ -4355,8 +4283,7 @@ pub struct NextHopSpoke {
     pub uri: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "routes")]
 discogen_runtime::model!(
@@ -4379,8 +4306,7 @@ pub struct NextHopVpcNetwork {
     pub uri: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "routes")]
 discogen_runtime::model!(NextHopVpcNetwork { uri: "uri" }, unknown_fields);
@@ -4407,8 +4333,7 @@ pub struct NextHopVpnTunnel {
     pub vpc_network: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "routes")]
 discogen_runtime::model!(
@@ -4475,8 +4400,7 @@ pub struct OperationMetadata {
     pub verb: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     OperationMetadata {
@@ -4516,8 +4440,7 @@ pub struct Policy {
     pub version: Option<i32>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     Policy {
@@ -4613,8 +4536,7 @@ pub struct PolicyBasedRoute {
     pub warnings: Option<Vec<Warnings>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "policy-based-routes")]
 discogen_runtime::model!(
@@ -4682,8 +4604,7 @@ pub struct ProducerPscConfig {
     pub service_attachment_uri: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-maps")]
 discogen_runtime::model!(
@@ -4754,8 +4675,7 @@ pub struct PscAuthorizationPolicy {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "psc-authorization-policies")]
 discogen_runtime::model!(
@@ -4827,8 +4747,7 @@ pub struct PscConfig {
     pub subnetworks: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-policies")]
 discogen_runtime::model!(
@@ -4946,8 +4865,7 @@ pub struct PscConnection {
     pub state: Option<PscConnectionState>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-policies")]
 discogen_runtime::model!(
@@ -5126,8 +5044,7 @@ pub struct PscPropagationStatus {
     pub target_spoke: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -5213,8 +5130,7 @@ pub struct QueryHubStatusResponse {
     pub next_page_token: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -5304,8 +5220,7 @@ pub struct RegionalEndpoint {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "regional-endpoints")]
 discogen_runtime::model!(
@@ -5379,8 +5294,7 @@ pub struct RejectHubSpokeRequest {
     pub spoke_uri: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -5406,8 +5320,7 @@ pub struct RejectHubSpokeResponse {
     pub spoke: Option<Spoke>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(RejectHubSpokeResponse { spoke: "spoke" }, unknown_fields);
@@ -5438,8 +5351,7 @@ pub struct RejectSpokeUpdateRequest {
     pub spoke_uri: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -5520,8 +5432,7 @@ pub struct RemoteTransportProfile {
     pub supported_bandwidths: Option<Vec<RemoteTransportProfileSupportedBandwidthsItem>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "remote-transport-profiles")]
 discogen_runtime::model!(
@@ -5818,8 +5729,7 @@ pub struct Route {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "routes")]
 discogen_runtime::model!(
@@ -5959,8 +5869,7 @@ pub struct RouteTable {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "route-tables")]
 discogen_runtime::model!(
@@ -6100,8 +6009,7 @@ pub struct RouterApplianceInstance {
     pub virtual_machine: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     RouterApplianceInstance {
@@ -6131,8 +6039,7 @@ pub struct RoutingVpc {
     pub uri: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -6192,8 +6099,7 @@ pub struct ServiceClass {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-classes")]
 discogen_runtime::model!(
@@ -6233,8 +6139,7 @@ pub struct ServiceConfig {
     pub support_end_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "multicloud-data-transfer-supported-services")]
 discogen_runtime::model!(
@@ -6357,8 +6262,7 @@ pub struct ServiceConnectionMap {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-maps")]
 discogen_runtime::model!(
@@ -6478,8 +6382,7 @@ pub struct ServiceConnectionPolicy {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-policies")]
 discogen_runtime::model!(
@@ -6586,8 +6489,7 @@ pub struct ServiceConnectionToken {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "service-connection-tokens")]
 discogen_runtime::model!(
@@ -6624,8 +6526,7 @@ pub struct SetIamPolicyRequest {
     pub update_mask: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     SetIamPolicyRequest {
@@ -6738,8 +6639,7 @@ pub struct Spoke {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     Spoke {
@@ -6901,8 +6801,7 @@ pub struct SpokeStateCount {
     pub state: Option<SpokeStateCountState>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -7001,8 +6900,7 @@ pub struct SpokeStateReasonCount {
     pub state_reason_code: Option<SpokeStateReasonCountStateReasonCode>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -7097,8 +6995,7 @@ pub struct SpokeSummary {
     pub spoke_type_counts: Option<Vec<SpokeTypeCount>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -7132,8 +7029,7 @@ pub struct SpokeTypeCount {
     pub spoke_type: Option<SpokeTypeCountSpokeType>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "hubs")]
 discogen_runtime::model!(
@@ -7218,8 +7114,7 @@ pub struct StateMetadata {
     pub state: Option<StateMetadataState>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     StateMetadata {
@@ -7294,8 +7189,7 @@ pub struct StateReason {
     pub user_details: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     StateReason {
@@ -7375,8 +7269,7 @@ pub struct StateTimeline {
     pub states: Option<Vec<StateMetadata>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(StateTimeline { states: "states" }, unknown_fields);
 /// Request message for `TestIamPermissions` method.
@@ -7393,8 +7286,7 @@ pub struct TestIamPermissionsRequest {
     pub permissions: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     TestIamPermissionsRequest {
@@ -7416,8 +7308,7 @@ pub struct TestIamPermissionsResponse {
     pub permissions: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     TestIamPermissionsResponse {
@@ -7528,8 +7419,7 @@ pub struct Transport {
     pub update_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "transports")]
 discogen_runtime::model!(
@@ -7744,8 +7634,7 @@ pub struct VirtualMachine {
     pub tags: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "policy-based-routes")]
 discogen_runtime::model!(VirtualMachine { tags: "tags" }, unknown_fields);
@@ -7778,8 +7667,7 @@ pub struct Warnings {
     pub warning_message: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "policy-based-routes")]
 discogen_runtime::model!(

@@ -276,7 +276,7 @@ impl Listing {
         }
         self.push(
             format!("field {path}::{}", def.unknown_fields),
-            "Map<String, Value>".into(),
+            "BTreeMap<String, RawJson>".into(),
             gate,
         );
         if let Some(page) = &def.page {
@@ -446,7 +446,7 @@ fn ty(t: &RustType) -> String {
         RustType::F32 => "f32".into(),
         RustType::F64 => "f64".into(),
         RustType::Bytes => "Vec<u8>".into(),
-        RustType::Json => "Value".into(),
+        RustType::Json => "RawJson".into(),
         RustType::Unit => "()".into(),
         RustType::Vec(inner) => format!("Vec<{}>", ty(inner)),
         RustType::Map(inner) => format!("BTreeMap<String, {}>", ty(inner)),

@@ -337,6 +337,108 @@ impl<T: Json> Json for BTreeMap<String, T> {
     }
 }
 
+/// JSON kept as received: an `any` value of the document, a map of them (an operation's
+/// `metadata` or `response`), or a member this crate does not know. It is checked to be JSON
+/// when read but decoded only when asked ([`RawJson::parse`], [`RawJson::to_value`]), which
+/// keeps reading a reply fast; it is written back exactly as received.
+///
+/// It is read from serde_json (text or a `serde_json::Value`), the format of Google's APIs.
+#[derive(Clone)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    /// The JSON text, as received.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Decodes the JSON as `T`: a generated model, `String`, `serde_json::Value`...
+    pub fn parse<T: Json>(&self) -> Result<T, serde_json::Error> {
+        from_slice(self.get().as_bytes())
+    }
+
+    /// The JSON as a `serde_json::Value` (an error only for numbers a `Value` cannot hold).
+    pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_str(self.get())
+    }
+
+    /// JSON holding `value`.
+    pub fn from_value(value: &serde_json::Value) -> RawJson {
+        match serde_json::value::to_raw_value(value) {
+            Ok(raw) => RawJson(raw),
+            // A `Value` always serializes; `null` keeps this total.
+            Err(_) => RawJson::default(),
+        }
+    }
+
+    /// Whether it is JSON `null`.
+    pub fn is_null(&self) -> bool {
+        self.get().trim() == "null"
+    }
+}
+
+impl Default for RawJson {
+    /// JSON `null`.
+    fn default() -> Self {
+        RawJson(serde_json::value::RawValue::NULL.to_owned())
+    }
+}
+
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl fmt::Display for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+/// Equal when they hold the same JSON value, whatever its spelling.
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+            || matches!((self.to_value(), other.to_value()), (Ok(a), Ok(b)) if a == b)
+    }
+}
+
+impl From<serde_json::Value> for RawJson {
+    fn from(value: serde_json::Value) -> Self {
+        RawJson::from_value(&value)
+    }
+}
+
+impl From<&serde_json::Value> for RawJson {
+    fn from(value: &serde_json::Value) -> Self {
+        RawJson::from_value(value)
+    }
+}
+
+impl Json for RawJson {
+    #[inline]
+    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+    #[inline]
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<serde_json::value::RawValue>::deserialize(deserializer).map(RawJson)
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.write(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        RawJson::read(deserializer)
+    }
+}
+
 /// Decodes a value from JSON bytes.
 pub fn from_slice<T: Json>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
@@ -357,20 +459,21 @@ pub fn from_value<T: Json>(value: serde_json::Value) -> Result<T, serde_json::Er
 
 /// Implements [`Json`], `serde::Serialize` and `serde::Deserialize` for a generated model: a
 /// struct whose fields are all `Option`s, each read from and written to the member of the
-/// given wire name (`field: "wireName"`), and a map that keeps every other member.
+/// given wire name (`field: "wireName"`), and a map that keeps every other member as
+/// [`RawJson`].
 ///
 /// ```
 /// #[derive(Clone, Debug, Default, PartialEq)]
 /// pub struct Hub {
 ///     pub name: Option<String>,
 ///     pub r#type: Option<i64>,
-///     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+///     pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 /// }
 /// discogen_runtime::model!(Hub { name: "name", r#type: "@type" }, unknown_fields);
 ///
 /// let hub: Hub = serde_json::from_str(r#"{"name":"a","@type":"7","extra":[1]}"#).unwrap();
 /// assert_eq!(hub.r#type, Some(7));
-/// assert_eq!(hub.unknown_fields["extra"], serde_json::json!([1]));
+/// assert_eq!(hub.unknown_fields["extra"].get(), "[1]");
 /// assert_eq!(
 ///     serde_json::to_string(&hub).unwrap(),
 ///     r#"{"name":"a","@type":"7","extra":[1]}"#
@@ -406,7 +509,7 @@ macro_rules! model {
                             match key.as_str() {
                                 $( $wire => out.$field = map.next_value::<$crate::json::In<_>>()?.0, )*
                                 _ => {
-                                    let value = map.next_value()?;
+                                    let value = map.next_value::<$crate::json::RawJson>()?;
                                     out.$unknown.insert(key.into_string(), value);
                                 }
                             }
@@ -519,7 +622,7 @@ mod tests {
         nested: Option<Box<Sample>>,
         map: Option<BTreeMap<String, i64>>,
         r#type: Option<String>,
-        unknown: serde_json::Map<String, serde_json::Value>,
+        unknown: BTreeMap<String, RawJson>,
     }
     crate::model!(
         Sample {
@@ -543,10 +646,13 @@ mod tests {
         assert!(sample.float.unwrap().is_nan());
         assert_eq!(sample.bytes.as_deref(), Some(&b"hi>"[..]));
         assert_eq!(sample.nested.as_ref().unwrap().int, Some(3));
-        assert_eq!(sample.nested.as_ref().unwrap().unknown["x"], json!(null));
+        assert!(sample.nested.as_ref().unwrap().unknown["x"].is_null());
         assert_eq!(sample.map.as_ref().unwrap()["a"], 5);
         assert_eq!(sample.r#type.as_deref(), Some("t"));
-        assert_eq!(sample.unknown["other"], json!({"k": [1]}));
+        assert_eq!(
+            sample.unknown["other"].to_value().unwrap(),
+            json!({"k": [1]})
+        );
         let written: serde_json::Value = serde_json::from_slice(&to_vec(&sample).unwrap()).unwrap();
         assert_eq!(
             written,

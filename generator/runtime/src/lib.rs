@@ -53,7 +53,7 @@ pub use error::{
     parse_duration, parse_retry_after, DecodeProblem, Error, ErrorDetail, Result, ServiceError,
     Status,
 };
-pub use json::Json;
+pub use json::{Json, RawJson};
 pub use lro::{LongRunning, PollPolicy, Poller, Progress, ProgressStream, RawOperation};
 pub use media::{Download, MediaDownloadRequest, MediaUploadRequest};
 pub use method::{HttpMethod, MediaUpload, Method, Segment};

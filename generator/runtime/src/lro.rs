@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::api::ApiClient;
 use crate::error::{Error, Result, Status};
-use crate::json::{self, Json};
+use crate::json::{Json, RawJson};
 use crate::request::{ApiRequest, CallState, Params};
 use crate::send::{self, Prepared, Read};
 
@@ -83,10 +83,10 @@ impl PollPolicy {
 pub struct RawOperation {
     pub name: Option<String>,
     pub done: Option<bool>,
-    pub error: Option<Value>,
-    pub response: Option<Value>,
-    pub metadata: Option<Value>,
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub error: Option<RawJson>,
+    pub response: Option<RawJson>,
+    pub metadata: Option<RawJson>,
+    pub unknown_fields: std::collections::BTreeMap<String, RawJson>,
 }
 
 crate::model!(
@@ -114,7 +114,8 @@ impl RawOperation {
             return None;
         }
         if let Some(error) = &self.error {
-            let status = Status::from_json(error).unwrap_or_else(|| Status {
+            let value = error.to_value().unwrap_or_default();
+            let status = Status::from_json(&value).unwrap_or_else(|| Status {
                 message: Some(format!("an operation error that is not a status: {error}")),
                 ..Status::default()
             });
@@ -123,29 +124,26 @@ impl RawOperation {
                 status: Box::new(status),
             }));
         }
-        let response = self
-            .response
-            .clone()
-            .unwrap_or_else(|| Value::Object(Default::default()));
+        let empty = RawJson::from_value(&Value::Object(Default::default()));
+        let response = self.response.as_ref().unwrap_or(&empty);
         Some(read_member(response, "response"))
     }
 
     /// The operation's metadata read as `M`, when it has any.
     pub fn metadata_as<M: Json>(&self) -> Option<Result<M>> {
         self.metadata
-            .clone()
+            .as_ref()
             .map(|metadata| read_member(metadata, "metadata"))
     }
 }
 
 /// An operation's `response` or `metadata`, read as the type the method's document implies.
-fn read_member<T: Json>(value: Value, member: &str) -> Result<T> {
-    let text = value.to_string();
-    json::from_value(value).map_err(|source| Error::Decode {
+fn read_member<T: Json>(raw: &RawJson, member: &str) -> Result<T> {
+    raw.parse().map_err(|source| Error::Decode {
         status: 200,
         problem: crate::error::DecodeProblem::UnexpectedShape,
         source,
-        excerpt: format!("{member}: {}", crate::error::excerpt(text.as_bytes())),
+        excerpt: format!("{member}: {}", crate::error::excerpt(raw.get().as_bytes())),
     })
 }
 
@@ -416,6 +414,7 @@ macro_rules! operation_model {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
 
     #[test]
     fn poll_delays_grow_and_stay_bounded() {
@@ -456,7 +455,7 @@ mod tests {
         #[derive(Debug, Default, PartialEq)]
         struct N {
             n: Option<i64>,
-            rest: serde_json::Map<String, Value>,
+            rest: std::collections::BTreeMap<String, RawJson>,
         }
         crate::model!(N { n: "n" }, rest);
         assert_eq!(done.outcome::<N>().unwrap().unwrap().n, Some(5));

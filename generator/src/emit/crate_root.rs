@@ -40,8 +40,9 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use discogen_runtime::ApplicationDefaultCredentials;
         pub use discogen_runtime::{
             error_details, ApiClient, Client, ClientBuilder, DecodeProblem, Download, EnvToken,
-            Error, ErrorDetail, PageStream, PollPolicy, Poller, Progress, RequestOptions, Response,
-            Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
+            Error, ErrorDetail, PageStream, PollPolicy, Poller, Progress, RawJson, RequestOptions,
+            Response, Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture,
+            TokenSource,
         };
 
         /// The traits that give request builders their methods (`send`, `fields`,
@@ -338,7 +339,7 @@ fn service(api: &Api) -> TokenStream {
             pub fn wait_for_operation(
                 &self,
                 name: impl Into<String>,
-            ) -> discogen_runtime::Poller<discogen_runtime::serde_json::Value> {
+            ) -> discogen_runtime::Poller<discogen_runtime::RawJson, discogen_runtime::RawJson> {
                 self.operation(name)
             }
         }

@@ -94,7 +94,7 @@ pub(crate) fn type_tokens(ty: &RustType, from: From) -> TokenStream {
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
         RustType::Bytes => quote!(Vec<u8>),
-        RustType::Json => quote!(discogen_runtime::serde_json::Value),
+        RustType::Json => quote!(discogen_runtime::RawJson),
         RustType::Unit => quote!(()),
         RustType::Vec(inner) => {
             let inner = type_tokens(inner, from);

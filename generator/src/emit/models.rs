@@ -88,7 +88,7 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
             #(#fields)*
             /// JSON members this crate does not know, kept as received so that reading and
             /// writing an object loses nothing.
-            pub #unknown: discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+            pub #unknown: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
         }
         #cfg
         discogen_runtime::model!(#name { #(#wires),* }, #unknown);

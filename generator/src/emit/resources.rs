@@ -247,7 +247,7 @@ fn upload_note(method: &Method, media: &MediaUpload) -> String {
 fn type_name(ty: &RustType) -> String {
     match ty {
         RustType::Named(name) | RustType::Boxed(name) => name.clone(),
-        RustType::Json => "serde_json::Value".to_string(),
+        RustType::Json => "RawJson".to_string(),
         other => format!("{other:?}"),
     }
 }

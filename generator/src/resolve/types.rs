@@ -195,7 +195,13 @@ impl<'d> TypeResolver<'d> {
                     )?,
                     None => RustType::Json,
                 };
-                Ok(RustType::Map(Box::new(value)))
+                // An object of anything (an operation's `metadata`, a `google.protobuf.Struct`)
+                // is one piece of JSON, kept as received and decoded when asked: building a map
+                // of JSON trees would cost as much as decoding the reply untyped.
+                Ok(match value {
+                    RustType::Json => RustType::Json,
+                    value => RustType::Map(Box::new(value)),
+                })
             }
             _ => Ok(scalar_type(schema)),
         }

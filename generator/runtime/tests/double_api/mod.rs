@@ -48,8 +48,7 @@ pub mod models {
         pub name: Option<String>,
         pub description: Option<String>,
         pub labels: Option<std::collections::BTreeMap<String, String>>,
-        pub unknown_fields:
-            discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+        pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
     }
     discogen_runtime::model!(
         Hub {
@@ -66,8 +65,7 @@ pub mod models {
         pub hubs: Option<Vec<Hub>>,
         pub next_page_token: Option<String>,
         pub unreachable: Option<Vec<String>>,
-        pub unknown_fields:
-            discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+        pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
     }
     discogen_runtime::model!(
         ListHubsResponse {
@@ -88,8 +86,7 @@ pub mod models {
         pub create_time: Option<String>,
         pub target: Option<String>,
         pub verb: Option<String>,
-        pub unknown_fields:
-            discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+        pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
     }
     discogen_runtime::model!(
         OperationMetadata {
@@ -106,8 +103,7 @@ pub mod models {
         pub code: Option<i32>,
         pub message: Option<String>,
         pub details: Option<Vec<discogen_runtime::serde_json::Value>>,
-        pub unknown_fields:
-            discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+        pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
     }
     discogen_runtime::model!(
         GoogleRpcStatus {
@@ -126,8 +122,7 @@ pub mod models {
         pub error: Option<GoogleRpcStatus>,
         pub metadata: Option<discogen_runtime::serde_json::Value>,
         pub response: Option<discogen_runtime::serde_json::Value>,
-        pub unknown_fields:
-            discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+        pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
     }
     discogen_runtime::model!(
         GoogleLongrunningOperation {
@@ -148,8 +143,7 @@ pub mod models {
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Empty {
-        pub unknown_fields:
-            discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+        pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
     }
     discogen_runtime::model!(Empty {}, unknown_fields);
 }

@@ -64,8 +64,7 @@ pub mod models {
         pub name: Option<String>,
         pub content_type: Option<String>,
         pub size: Option<i64>,
-        pub unknown_fields:
-            discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+        pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
     }
     discogen_runtime::model!(
         File {
@@ -81,8 +80,7 @@ pub mod models {
     pub struct Note {
         pub name: Option<String>,
         pub text: Option<String>,
-        pub unknown_fields:
-            discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+        pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
     }
     discogen_runtime::model!(
         Note {
@@ -95,8 +93,7 @@ pub mod models {
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Empty {
-        pub unknown_fields:
-            discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+        pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
     }
     discogen_runtime::model!(Empty {}, unknown_fields);
 }

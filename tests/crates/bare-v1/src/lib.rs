@@ -28,8 +28,8 @@ pub use discogen_runtime as runtime;
 pub use discogen_runtime::ApplicationDefaultCredentials;
 pub use discogen_runtime::{
     error_details, ApiClient, Client, ClientBuilder, DecodeProblem, Download, EnvToken, Error,
-    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RequestOptions, Response, Result,
-    RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
+    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RawJson, RequestOptions, Response,
+    Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
 };
 /// The traits that give request builders their methods (`send`, `fields`,
 /// `with_timeout`, `pages`, `items`, `send_and_wait`...): `use` it with

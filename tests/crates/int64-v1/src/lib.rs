@@ -43,8 +43,8 @@ pub use discogen_runtime as runtime;
 pub use discogen_runtime::ApplicationDefaultCredentials;
 pub use discogen_runtime::{
     error_details, ApiClient, Client, ClientBuilder, DecodeProblem, Download, EnvToken, Error,
-    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RequestOptions, Response, Result,
-    RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
+    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RawJson, RequestOptions, Response,
+    Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
 };
 /// The traits that give request builders their methods (`send`, `fields`,
 /// `with_timeout`, `pages`, `items`, `send_and_wait`...): `use` it with
@@ -58,7 +58,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20260101",
     crate_name: "int64-v1",
-    crate_version: "0.3.0+20260101",
+    crate_version: "0.4.0+20260101",
     root_url: Some("https://int64.example.googleapis.com/"),
     mtls_root_url: None,
     service_path: "",

@@ -13,9 +13,9 @@ pub struct Bag {
     /// Any JSON value.
     ///
     /// Wire name: `anything`.
-    pub anything: Option<discogen_runtime::serde_json::Value>,
+    pub anything: Option<discogen_runtime::RawJson>,
     /// Wire name: `attributes`.
-    pub attributes: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub attributes: Option<discogen_runtime::RawJson>,
     /// Wire name: `children`.
     pub children: Option<std::collections::BTreeMap<String, Child>>,
     /// Wire name: `groups`.
@@ -32,8 +32,7 @@ pub struct Bag {
     pub nested: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, i32>>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "bags")]
 discogen_runtime::model!(
@@ -64,8 +63,7 @@ pub struct BagInline {
     pub depth: Option<i32>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "bags")]
 discogen_runtime::model!(
@@ -86,8 +84,7 @@ pub struct BagInlineDeeper {
     pub leaf: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "bags")]
 discogen_runtime::model!(BagInlineDeeper { leaf: "leaf" }, unknown_fields);
@@ -102,8 +99,7 @@ pub struct Child {
     pub name: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "bags")]
 discogen_runtime::model!(Child { name: "name" }, unknown_fields);

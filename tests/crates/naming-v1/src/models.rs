@@ -12,8 +12,7 @@ pub struct MyThing {
     pub y: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "things")]
 discogen_runtime::model!(MyThing { y: "y" }, unknown_fields);
@@ -28,8 +27,7 @@ pub struct MyThing2 {
     pub x: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "things")]
 discogen_runtime::model!(MyThing2 { x: "x" }, unknown_fields);
@@ -45,8 +43,7 @@ pub struct OptionModel {
     pub value: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(OptionModel { value: "value" }, unknown_fields);
 /// Wire name: `Result`.
@@ -59,8 +56,7 @@ pub struct ResultModel {
     pub ok: Option<bool>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(ResultModel { ok: "ok" }, unknown_fields);
 /// Names that are keywords, odd, or collide.
@@ -107,8 +103,7 @@ pub struct Thing {
     pub unknown_fields_2: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     Thing {

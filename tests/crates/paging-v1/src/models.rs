@@ -14,8 +14,7 @@ pub struct ListNamesResponse {
     pub next_page_token: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "widgets")]
 discogen_runtime::model!(
@@ -45,8 +44,7 @@ pub struct ListWidgetsResponse {
     pub widgets: Option<Vec<Widget>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "widgets")]
 discogen_runtime::model!(
@@ -73,8 +71,7 @@ pub struct Widget {
     pub name: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "widgets")]
 discogen_runtime::model!(Widget { name: "name" }, unknown_fields);

@@ -12,8 +12,7 @@ pub struct Label {
     pub text: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "nodes")]
 discogen_runtime::model!(Label { text: "text" }, unknown_fields);
@@ -36,8 +35,7 @@ pub struct Node {
     pub value: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "nodes")]
 discogen_runtime::model!(
@@ -64,8 +62,7 @@ pub struct Pair {
     pub left: Option<Box<Node>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "nodes")]
 discogen_runtime::model!(

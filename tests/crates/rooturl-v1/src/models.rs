@@ -12,8 +12,7 @@ pub struct Note {
     pub text: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "notes")]
 discogen_runtime::model!(Note { text: "text" }, unknown_fields);

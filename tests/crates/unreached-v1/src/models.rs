@@ -31,11 +31,10 @@ pub struct Task {
     /// Wire name: `name`.
     pub name: Option<String>,
     /// Wire name: `payload`.
-    pub payload: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub payload: Option<discogen_runtime::RawJson>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "tasks")]
 discogen_runtime::model!(
@@ -58,8 +57,7 @@ pub struct TaskMetadata {
     pub task: Option<Task>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(

@@ -16,8 +16,7 @@ pub struct AgentDeviceId {
     pub id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(AgentDeviceId { id: "id" }, unknown_fields);
@@ -40,8 +39,7 @@ pub struct AgentOtherDeviceId {
     pub device_id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -62,8 +60,7 @@ discogen_runtime::model!(
 pub struct CameraEventStreamTrait {
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(CameraEventStreamTrait {}, unknown_fields);
@@ -90,8 +87,7 @@ pub struct CommonEventDataStruct {
     pub track_id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -129,8 +125,7 @@ pub struct Component {
     pub trait_data: Option<Vec<TraitData>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -161,8 +156,7 @@ pub struct ComponentTraitUpdates {
     pub trait_data: Option<Vec<TraitData>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -184,12 +178,11 @@ pub struct Device {
     /// Attributes for the traits supported by the device.
     ///
     /// Wire name: `attributes`.
-    pub attributes: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub attributes: Option<discogen_runtime::RawJson>,
     /// Custom device attributes stored in Home Graph and provided to your smart home Action in each [QUERY](https://developers.home.google.com/cloud-to-cloud/intents/query) and [EXECUTE](https://developers.home.google.com/cloud-to-cloud/intents/execute) intent. Data in this object has a few constraints: No sensitive information, including but not limited to Personally Identifiable Information.
     ///
     /// Wire name: `customData`.
-    pub custom_data:
-        Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub custom_data: Option<discogen_runtime::RawJson>,
     /// Device manufacturer, model, hardware version, and software version.
     ///
     /// Wire name: `deviceInfo`.
@@ -232,8 +225,7 @@ pub struct Device {
     pub will_report_state: Option<bool>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -268,8 +260,7 @@ pub struct DeviceBlameStruct {
     pub blame_type: Option<DeviceBlameStructBlameType>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -351,8 +342,7 @@ pub struct DeviceInfo {
     pub sw_version: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -379,8 +369,7 @@ pub struct DeviceMetadata {
     pub trait_commit_timestamps: Option<std::collections::BTreeMap<String, String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -412,8 +401,7 @@ pub struct DeviceNames {
     pub nicknames: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -435,8 +423,7 @@ discogen_runtime::model!(
 pub struct Empty {
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "agent-users")]
 discogen_runtime::model!(Empty {}, unknown_fields);
@@ -525,8 +512,7 @@ pub struct EveUtilityTrait {
     pub weather_trend: Option<i32>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -590,7 +576,7 @@ pub struct EventData {
     /// Optional. The actual event payload.
     ///
     /// Wire name: `event`.
-    pub event: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub event: Option<discogen_runtime::RawJson>,
     /// Required. The unique event ID from the device provider.
     ///
     /// Wire name: `eventId`.
@@ -607,8 +593,7 @@ pub struct EventData {
     pub json_trait_event: Option<JsonTraitEvent>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -639,8 +624,7 @@ pub struct Events {
     pub events: Option<Vec<EventData>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -669,8 +653,7 @@ pub struct HomeEvents {
     pub events: Option<Vec<Events>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -695,8 +678,7 @@ pub struct HomeTraitPayload {
     pub root_component: Option<Component>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -724,8 +706,7 @@ pub struct HomeTraitUpdates {
     pub device_id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -747,15 +728,14 @@ pub struct JsonTrait {
     /// Optional. Holds the trait attributes, which conform to the trait's registered JSON Schema.
     ///
     /// Wire name: `data`.
-    pub data: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub data: Option<discogen_runtime::RawJson>,
     /// Required. Identifies the trait by its canonical four-segment capability ID, `capability...`: * Standard or Google Matter (Category 1): `capability.matter.standard.` or `capability.matter.google.`, for example `capability.matter.standard.Thermostat`. * Vendor Matter (Category 2): `capability.matter..`. * Non-Matter (Category 3, from any provider including Google): `capability.generic..`, for example `capability.generic.acme.Warranty`.
     ///
     /// Wire name: `id`.
     pub id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -777,15 +757,14 @@ pub struct JsonTraitEvent {
     /// Optional. Holds the event payload fields, which conform to the event's registered JSON Schema.
     ///
     /// Wire name: `data`.
-    pub data: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub data: Option<discogen_runtime::RawJson>,
     /// Required. Identifies the event as `.`, where \`\` is the PascalCase key in the schema's `x-capability-info.events`, for example `capability.matter.standard.DoorLock.LockOperation` or `capability.generic.acme.Warranty.ClaimUpdated`.
     ///
     /// Wire name: `id`.
     pub id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -820,8 +799,7 @@ pub struct MediaUrlsStruct {
     pub thumbnail_url: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -854,8 +832,7 @@ pub struct MotionEvent {
     pub zones_is_empty: Option<bool>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -877,8 +854,7 @@ discogen_runtime::model!(
 pub struct PartnerPresenceSignalTrait {
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(PartnerPresenceSignalTrait {}, unknown_fields);
@@ -903,8 +879,7 @@ pub struct PersonEvent {
     pub zones_is_empty: Option<bool>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -946,8 +921,7 @@ pub struct QueryRequest {
     pub request_id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1016,8 +990,7 @@ pub struct QueryRequestInput {
     pub payload: Option<QueryRequestPayload>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(QueryRequestInput { payload: "payload" }, unknown_fields);
@@ -1036,8 +1009,7 @@ pub struct QueryRequestPayload {
     pub devices: Option<Vec<AgentDeviceId>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(QueryRequestPayload { devices: "devices" }, unknown_fields);
@@ -1060,8 +1032,7 @@ pub struct QueryResponse {
     pub request_id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1087,20 +1058,14 @@ pub struct QueryResponsePayload {
     /// States of the devices. Map of third-party device ID to struct of device states.
     ///
     /// Wire name: `devices`.
-    pub devices: Option<
-        std::collections::BTreeMap<
-            String,
-            std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>,
-        >,
-    >,
+    pub devices: Option<discogen_runtime::RawJson>,
     /// Map of device IDs to their Unified Device Data Model (UDDM) or JSON trait payloads. This field is populated when `device_view` is set to `HOME_TRAIT_ONLY`, `HOME_TRAIT_AND_SMART_HOME_TRAIT`, or `JSON_TRAIT_ONLY`.
     ///
     /// Wire name: `homeTraitPayload`.
     pub home_trait_payload: Option<std::collections::BTreeMap<String, HomeTraitPayload>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1131,16 +1096,14 @@ pub struct ReportStateAndNotificationDevice {
     /// Notifications metadata for devices. See the **Device NOTIFICATIONS** section of the individual trait [reference guides](https://developers.home.google.com/cloud-to-cloud/traits).
     ///
     /// Wire name: `notifications`.
-    pub notifications:
-        Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub notifications: Option<discogen_runtime::RawJson>,
     /// States of devices to update. See the **Device STATES** section of the individual trait [reference guides](https://developers.home.google.com/cloud-to-cloud/traits).
     ///
     /// Wire name: `states`.
-    pub states: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub states: Option<discogen_runtime::RawJson>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1185,8 +1148,7 @@ pub struct ReportStateAndNotificationRequest {
     pub request_id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1218,8 +1180,7 @@ pub struct ReportStateAndNotificationResponse {
     pub request_id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1248,8 +1209,7 @@ pub struct RequestSyncDevicesRequest {
     pub r#async: Option<bool>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1270,8 +1230,7 @@ discogen_runtime::model!(
 pub struct RequestSyncDevicesResponse {
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(RequestSyncDevicesResponse {}, unknown_fields);
@@ -1292,8 +1251,7 @@ pub struct ResultModel {
     pub home_trait_commit_time: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1317,8 +1275,7 @@ pub struct StateAndNotificationPayload {
     pub devices: Option<ReportStateAndNotificationDevice>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1344,8 +1301,7 @@ pub struct StructurePresenceStateChangeEvent {
     pub reason: Option<StructurePresenceStateChangeReasonStruct>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -1405,8 +1361,7 @@ pub struct StructurePresenceStateChangeReasonStruct {
     pub user_blame: Option<UserBlameStruct>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -1435,8 +1390,7 @@ pub struct SyncRequest {
     pub request_id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1465,8 +1419,7 @@ pub struct SyncResponse {
     pub request_id: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1495,8 +1448,7 @@ pub struct SyncResponsePayload {
     pub devices: Option<Vec<Device>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1523,8 +1475,7 @@ pub struct ThermostatFanControlTrait {
     pub timer_speed: Option<ThermostatFanControlTraitTimerSpeed>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -1595,11 +1546,10 @@ pub struct TraitData {
     /// The Provider Home API trait payload.
     ///
     /// Wire name: `trait`.
-    pub r#trait: Option<std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>>,
+    pub r#trait: Option<discogen_runtime::RawJson>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "devices")]
 discogen_runtime::model!(
@@ -1630,8 +1580,7 @@ pub struct UserBlameStruct {
     pub user_email: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -1689,8 +1638,7 @@ pub struct ZoneStruct {
     pub zone_id: Option<i64>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(

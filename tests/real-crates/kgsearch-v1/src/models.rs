@@ -13,19 +13,18 @@ pub struct SearchResponse {
     /// The local context applicable for the response. See more details at <http://www.w3.org/TR/json-ld/#context-definitions>.
     ///
     /// Wire name: `@context`.
-    pub context: Option<discogen_runtime::serde_json::Value>,
+    pub context: Option<discogen_runtime::RawJson>,
     /// The schema type of top-level JSON-LD object, e.g. ItemList.
     ///
     /// Wire name: `@type`.
-    pub r#type: Option<discogen_runtime::serde_json::Value>,
+    pub r#type: Option<discogen_runtime::RawJson>,
     /// The item list of search results.
     ///
     /// Wire name: `itemListElement`.
-    pub item_list_element: Option<Vec<discogen_runtime::serde_json::Value>>,
+    pub item_list_element: Option<Vec<discogen_runtime::RawJson>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "entities")]
 discogen_runtime::model!(

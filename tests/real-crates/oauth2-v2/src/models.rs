@@ -35,8 +35,7 @@ pub struct Tokeninfo {
     pub verified_email: Option<bool>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     Tokeninfo {
@@ -104,8 +103,7 @@ pub struct Userinfo {
     pub verified_email: Option<bool>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 discogen_runtime::model!(
     Userinfo {

@@ -30,8 +30,8 @@ pub use discogen_runtime as runtime;
 pub use discogen_runtime::ApplicationDefaultCredentials;
 pub use discogen_runtime::{
     error_details, ApiClient, Client, ClientBuilder, DecodeProblem, Download, EnvToken, Error,
-    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RequestOptions, Response, Result,
-    RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
+    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RawJson, RequestOptions, Response,
+    Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
 };
 /// The traits that give request builders their methods (`send`, `fields`,
 /// `with_timeout`, `pages`, `items`, `send_and_wait`...): `use` it with
@@ -45,7 +45,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20240707",
     crate_name: "playcustomapp-v1",
-    crate_version: "0.1.0+20240707",
+    crate_version: "0.2.0+20240707",
     root_url: Some("https://playcustomapp.googleapis.com/"),
     mtls_root_url: Some("https://playcustomapp.mtls.googleapis.com/"),
     service_path: "",

@@ -30,8 +30,7 @@ pub struct CustomApp {
     pub title: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "custom-apps")]
 discogen_runtime::model!(
@@ -62,8 +61,7 @@ pub struct Organization {
     pub organization_name: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "custom-apps")]
 discogen_runtime::model!(

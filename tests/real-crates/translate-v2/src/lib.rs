@@ -51,8 +51,8 @@ pub use discogen_runtime as runtime;
 pub use discogen_runtime::ApplicationDefaultCredentials;
 pub use discogen_runtime::{
     error_details, ApiClient, Client, ClientBuilder, DecodeProblem, Download, EnvToken, Error,
-    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RequestOptions, Response, Result,
-    RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
+    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RawJson, RequestOptions, Response,
+    Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
 };
 /// The traits that give request builders their methods (`send`, `fields`,
 /// `with_timeout`, `pages`, `items`, `send_and_wait`...): `use` it with
@@ -66,7 +66,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v2",
     revision: "20170525",
     crate_name: "translate-v2",
-    crate_version: "0.3.0+20170525",
+    crate_version: "0.4.0+20170525",
     root_url: Some("https://translation.googleapis.com/"),
     mtls_root_url: None,
     service_path: "language/translate/",

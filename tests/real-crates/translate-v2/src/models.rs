@@ -17,8 +17,7 @@ pub struct DetectLanguageRequest {
     pub q: Option<Vec<String>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "detections")]
 discogen_runtime::model!(DetectLanguageRequest { q: "q" }, unknown_fields);
@@ -35,8 +34,7 @@ pub struct DetectionsListResponse {
     pub detections: Option<Vec<Vec<DetectionsResourceItem>>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "detections")]
 discogen_runtime::model!(
@@ -66,8 +64,7 @@ pub struct DetectionsResourceItem {
     pub language: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "detections")]
 discogen_runtime::model!(
@@ -94,8 +91,7 @@ pub struct GetSupportedLanguagesRequest {
     pub target: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "all-types")]
 discogen_runtime::model!(
@@ -115,8 +111,7 @@ pub struct LanguagesListResponse {
     pub languages: Option<Vec<LanguagesResource>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "languages")]
 discogen_runtime::model!(
@@ -144,8 +139,7 @@ pub struct LanguagesResource {
     pub name: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "languages")]
 discogen_runtime::model!(
@@ -193,8 +187,7 @@ pub struct TranslateTextRequest {
     pub target: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "translations")]
 discogen_runtime::model!(
@@ -222,8 +215,7 @@ pub struct TranslationsListResponse {
     pub translations: Option<Vec<TranslationsResource>>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "translations")]
 discogen_runtime::model!(
@@ -258,8 +250,7 @@ pub struct TranslationsResource {
     pub translated_text: Option<String>,
     /// JSON members this crate does not know, kept as received so that reading and
     /// writing an object loses nothing.
-    pub unknown_fields:
-        discogen_runtime::serde_json::Map<String, discogen_runtime::serde_json::Value>,
+    pub unknown_fields: std::collections::BTreeMap<String, discogen_runtime::RawJson>,
 }
 #[cfg(feature = "translations")]
 discogen_runtime::model!(

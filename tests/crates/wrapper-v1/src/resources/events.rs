@@ -44,7 +44,7 @@ pub struct RecordCall {
 }
 #[cfg(feature = "events")]
 impl discogen_runtime::ApiRequest for RecordCall {
-    type Reply = std::collections::BTreeMap<String, discogen_runtime::serde_json::Value>;
+    type Reply = discogen_runtime::RawJson;
     type Body = crate::models::EventsRecordRequest;
     const METHOD: &'static discogen_runtime::Method = &RECORD;
     #[inline]

@@ -21,7 +21,7 @@ impl HubsResource {
     ///
     /// Not idempotent: retried only when a connection could not be opened, unless the call says [`with_idempotency(true)`](discogen_runtime::Request::with_idempotency).
     ///
-    /// Starts a long-running operation: [`send_and_wait`](discogen_runtime::LongRunning::send_and_wait) polls it and returns its result, a `serde_json::Value` (nothing in the document says what the operation produces, so the result is kept as JSON); while it runs it reports a `OperationMetadata` (the document's `OperationMetadata` schema).
+    /// Starts a long-running operation: [`send_and_wait`](discogen_runtime::LongRunning::send_and_wait) polls it and returns its result, a `RawJson` (nothing in the document says what the operation produces, so the result is kept as JSON); while it runs it reports a `OperationMetadata` (the document's `OperationMetadata` schema).
     ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-platform`.
     ///
@@ -44,7 +44,7 @@ impl HubsResource {
     ///
     /// Not idempotent: retried only when a connection could not be opened, unless the call says [`with_idempotency(true)`](discogen_runtime::Request::with_idempotency).
     ///
-    /// Starts a long-running operation: [`send_and_wait`](discogen_runtime::LongRunning::send_and_wait) polls it and returns its result, a `serde_json::Value` (nothing in the document says what the operation produces, so the result is kept as JSON); while it runs it reports a `OperationMetadata` (the document's `OperationMetadata` schema).
+    /// Starts a long-running operation: [`send_and_wait`](discogen_runtime::LongRunning::send_and_wait) polls it and returns its result, a `RawJson` (nothing in the document says what the operation produces, so the result is kept as JSON); while it runs it reports a `OperationMetadata` (the document's `OperationMetadata` schema).
     ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-platform`.
     ///
@@ -224,7 +224,7 @@ impl HubsResource {
     ///
     /// Not idempotent: retried only when a connection could not be opened, unless the call says [`with_idempotency(true)`](discogen_runtime::Request::with_idempotency).
     ///
-    /// Starts a long-running operation: [`send_and_wait`](discogen_runtime::LongRunning::send_and_wait) polls it and returns its result, a `serde_json::Value` (nothing in the document says what the operation produces, so the result is kept as JSON); while it runs it reports a `OperationMetadata` (the document's `OperationMetadata` schema).
+    /// Starts a long-running operation: [`send_and_wait`](discogen_runtime::LongRunning::send_and_wait) polls it and returns its result, a `RawJson` (nothing in the document says what the operation produces, so the result is kept as JSON); while it runs it reports a `OperationMetadata` (the document's `OperationMetadata` schema).
     ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-platform`.
     ///
@@ -247,7 +247,7 @@ impl HubsResource {
     ///
     /// Not idempotent: retried only when a connection could not be opened, unless the call says [`with_idempotency(true)`](discogen_runtime::Request::with_idempotency).
     ///
-    /// Starts a long-running operation: [`send_and_wait`](discogen_runtime::LongRunning::send_and_wait) polls it and returns its result, a `serde_json::Value` (nothing in the document says what the operation produces, so the result is kept as JSON); while it runs it reports a `OperationMetadata` (the document's `OperationMetadata` schema).
+    /// Starts a long-running operation: [`send_and_wait`](discogen_runtime::LongRunning::send_and_wait) polls it and returns its result, a `RawJson` (nothing in the document says what the operation produces, so the result is kept as JSON); while it runs it reports a `OperationMetadata` (the document's `OperationMetadata` schema).
     ///
     /// OAuth scopes: `https://www.googleapis.com/auth/cloud-platform`.
     ///
@@ -367,7 +367,7 @@ impl discogen_runtime::ApiRequest for AcceptSpokeCall {
 }
 #[cfg(feature = "hubs")]
 impl discogen_runtime::LongRunning for AcceptSpokeCall {
-    type Result = discogen_runtime::serde_json::Value;
+    type Result = discogen_runtime::RawJson;
     type Metadata = crate::models::OperationMetadata;
 }
 /// The `networkconnectivity.projects.locations.global.hubs.acceptSpokeUpdate` method as data: `POST v1/{+name}:acceptSpokeUpdate`.
@@ -418,7 +418,7 @@ impl discogen_runtime::ApiRequest for AcceptSpokeUpdateCall {
 }
 #[cfg(feature = "hubs")]
 impl discogen_runtime::LongRunning for AcceptSpokeUpdateCall {
-    type Result = discogen_runtime::serde_json::Value;
+    type Result = discogen_runtime::RawJson;
     type Metadata = crate::models::OperationMetadata;
 }
 /// The `networkconnectivity.projects.locations.global.hubs.create` method as data: `POST v1/{+parent}/hubs`.
@@ -1070,7 +1070,7 @@ impl discogen_runtime::ApiRequest for RejectSpokeCall {
 }
 #[cfg(feature = "hubs")]
 impl discogen_runtime::LongRunning for RejectSpokeCall {
-    type Result = discogen_runtime::serde_json::Value;
+    type Result = discogen_runtime::RawJson;
     type Metadata = crate::models::OperationMetadata;
 }
 /// The `networkconnectivity.projects.locations.global.hubs.rejectSpokeUpdate` method as data: `POST v1/{+name}:rejectSpokeUpdate`.
@@ -1121,7 +1121,7 @@ impl discogen_runtime::ApiRequest for RejectSpokeUpdateCall {
 }
 #[cfg(feature = "hubs")]
 impl discogen_runtime::LongRunning for RejectSpokeUpdateCall {
-    type Result = discogen_runtime::serde_json::Value;
+    type Result = discogen_runtime::RawJson;
     type Metadata = crate::models::OperationMetadata;
 }
 /// The `networkconnectivity.projects.locations.global.hubs.setIamPolicy` method as data: `POST v1/{+resource}:setIamPolicy`.
