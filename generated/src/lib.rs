@@ -90,7 +90,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20261029",
     crate_name: "networkconnectivity-v1",
-    crate_version: "0.4.0+20261029",
+    crate_version: "0.5.0+20261029",
     root_url: Some("https://networkconnectivity.googleapis.com/"),
     mtls_root_url: Some("https://networkconnectivity.mtls.googleapis.com/"),
     service_path: "",

@@ -24,6 +24,10 @@ pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
 /// What a generated crate records in [`SURFACE_FILE`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Record {
+    /// How the fingerprints are computed ([`listing::FINGERPRINT_FORMAT`]): fingerprints of
+    /// another format cannot be compared.
+    #[serde(default)]
+    pub fingerprint_format: String,
     /// Item key -> fingerprint of the crate's public Rust API.
     pub rust_api: BTreeMap<String, String>,
     /// The API surface of the document.
@@ -61,7 +65,13 @@ impl Previous {
         // Crates generated before the Rust API was recorded hold the surface alone.
         let (surface, rust_api) = match recorded.as_deref() {
             Some(text) => match serde_json::from_str::<Record>(text) {
-                Ok(record) => (Some(record.discovery), Some(record.rust_api)),
+                Ok(record) => {
+                    let comparable = record.fingerprint_format == listing::FINGERPRINT_FORMAT;
+                    (
+                        Some(record.discovery),
+                        comparable.then_some(record.rust_api),
+                    )
+                }
                 Err(_) => (serde_json::from_str::<Surface>(text).ok(), None),
             },
             None => (None, None),
@@ -183,6 +193,7 @@ fn numeric(revision: &str) -> u64 {
 /// What a generated crate records of itself.
 pub fn record(surface: &Surface, items: &[Item]) -> String {
     let record = Record {
+        fingerprint_format: listing::FINGERPRINT_FORMAT.to_string(),
         rust_api: listing::fingerprints(items),
         discovery: surface.clone(),
     };
@@ -217,8 +228,8 @@ fn entry(release: &Release) -> String {
     match (&release.api_changes, &release.diff) {
         (None, None) => return "First generation.\n".to_string(),
         (None, Some(_)) => text.push_str(
-            "The previous generation recorded no Rust API to compare with, so this release \
-             counts as breaking.\n",
+            "The previous generation recorded no Rust API this one can compare with, so this \
+             release counts as breaking.\n",
         ),
         (Some(changes), _) if changes.is_empty() => {
             text.push_str("No change to the Rust API.\n");

@@ -114,7 +114,11 @@ fn build(
     options: &Options,
     previous: Option<&history::Previous>,
 ) -> Result<Generated, Error> {
-    let (api, release) = resolve::resolve(doc, file, &options.selection, previous)?;
+    let resolve::Resolved {
+        api,
+        items,
+        release,
+    } = resolve::resolve(doc, file, &options.selection, previous)?;
     let mut rust: Vec<(String, String)> = emit::rust_files(&api)?
         .into_iter()
         .map(|file| (file.path, file.contents))
@@ -131,7 +135,7 @@ fn build(
     let surface = surface::Surface::of(doc);
     files.insert(
         history::SURFACE_FILE.to_string(),
-        history::record(&surface, &listing::items(&api)),
+        history::record(&surface, &items),
     );
     files.insert(
         history::CHANGELOG_FILE.to_string(),
@@ -145,7 +149,7 @@ fn build(
         version: release.version,
         diff: release.diff,
         api_changes: release.api_changes,
-        listing: listing::text(&api),
+        listing: listing::text(&items),
         warnings: api.warnings,
     })
 }

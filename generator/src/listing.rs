@@ -60,8 +60,8 @@ pub fn items(api: &Api) -> Vec<Item> {
 }
 
 /// The listing as text, one line per item.
-pub fn text(api: &Api) -> String {
-    items(api).iter().map(|i| i.line() + "\n").collect()
+pub fn text(items: &[Item]) -> String {
+    items.iter().map(|i| i.line() + "\n").collect()
 }
 
 #[derive(Default)]
@@ -381,6 +381,9 @@ pub fn compare(
     comparison
 }
 
+/// The format of [`fingerprints`], recorded beside them.
+pub const FINGERPRINT_FORMAT: &str = "fnv1a-64";
+
 /// Item key -> fingerprint: what a generated crate records of its API so that the next
 /// generation can compare (the listing itself lives in the review snapshot): a hash of the
 /// signature, followed for a gated item by `:` and a hash of its gate, so that a gate lifted is
@@ -399,13 +402,13 @@ pub fn fingerprints(items: &[Item]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// A 64-bit FNV-1a hash in hex: stable across runs, platforms and Rust releases (which std's
+/// hasher is not), and cheap for the thousands of items of a large API.
 fn short_hash(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(text.as_bytes());
+    format!("{:016x}", hasher.finish())
 }
 
 /// `r#type` -> `type`, as rustdoc shows names.

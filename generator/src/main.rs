@@ -7,6 +7,21 @@ use clap::{Args, Parser, Subcommand};
 use discogen::output::{self, Written};
 use discogen::{Runtime, Selection};
 
+/// Prints a line to standard output. A reader that goes away (`discogen diff ... | head`) ends
+/// the program quietly instead of panicking, as Unix tools do.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(error) = writeln!(std::io::stdout(), $($arg)*) {
+            if error.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: cannot write to standard output: {error}");
+            std::process::exit(1);
+        }
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "discogen",
@@ -239,18 +254,18 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
             };
             let fetched = discogen::fetch::fetch(&args.base_url, &api, &version, &args.doc)?;
             match (&fetched.previous_revision, fetched.unchanged) {
-                (_, true) => println!(
+                (_, true) => say!(
                     "{} is already the published document (revision {})",
                     fetched.path.display(),
                     fetched.revision
                 ),
-                (Some(previous), false) => println!(
+                (Some(previous), false) => say!(
                     "{}: revision {previous} -> {} from {}; next: discogen diff, then discogen generate",
                     fetched.path.display(),
                     fetched.revision,
                     fetched.url
                 ),
-                (None, false) => println!(
+                (None, false) => say!(
                     "{}: revision {} from {}",
                     fetched.path.display(),
                     fetched.revision,
@@ -261,7 +276,7 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
         }
         Command::Record(args) => {
             let recorded = discogen::fetch::record(&args.doc, &args.source)?;
-            println!(
+            say!(
                 "{}: revision {}, sha256 {} recorded in {}",
                 args.doc.display(),
                 recorded.revision,
@@ -287,14 +302,12 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
                 return Ok(ExitCode::FAILURE);
             }
             let diff = discogen::diff::Diff::between(&old, &new);
-            print!(
-                "{}",
-                match args.format {
-                    Format::Human => diff.human(),
-                    Format::Json => diff.json(),
-                    Format::Markdown => diff.markdown(),
-                }
-            );
+            let text = match args.format {
+                Format::Human => diff.human(),
+                Format::Json => diff.json(),
+                Format::Markdown => diff.markdown(),
+            };
+            say!("{}", text.trim_end_matches('\n'));
             let fail = match args.fail_on {
                 Some(FailOn::Breaking) => diff.count(discogen::diff::Impact::Breaking) > 0,
                 Some(FailOn::Any) => !diff.is_empty(),
@@ -330,18 +343,18 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
                 _ => {}
             }
             let report = output::write(&target.out, &generated.files)?;
-            println!("{}", summary(&generated, &target.out));
+            say!("{}", summary(&generated, &target.out));
             let mut unchanged = 0;
             for entry in &report {
                 let shown = |p: &str| target.out.join(p).display().to_string();
                 match entry {
-                    Written::Created(p) => println!("created   {}", shown(p)),
-                    Written::Updated(p) => println!("updated   {}", shown(p)),
-                    Written::Removed(p) => println!("removed   {}", shown(p)),
+                    Written::Created(p) => say!("created   {}", shown(p)),
+                    Written::Updated(p) => say!("updated   {}", shown(p)),
+                    Written::Removed(p) => say!("removed   {}", shown(p)),
                     Written::Unchanged(_) => unchanged += 1,
                 }
             }
-            println!(
+            say!(
                 "{} files in {} ({} unchanged)",
                 generated.files.len(),
                 target.out.display(),
@@ -353,7 +366,7 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
             let generated = target.generate()?;
             let differences = output::check(&target.out, &generated.files)?;
             if differences.is_empty() {
-                println!(
+                say!(
                     "{} is up to date ({} files)",
                     target.out.display(),
                     generated.files.len()
@@ -361,9 +374,9 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
                 return Ok(ExitCode::SUCCESS);
             }
             for difference in &differences {
-                println!("{difference}");
+                say!("{difference}");
             }
-            println!(
+            say!(
                 "{} is stale: {} file(s) differ; run `cargo run -p discogen -- generate` to update it",
                 target.out.display(),
                 differences.len()

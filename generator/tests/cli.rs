@@ -186,3 +186,24 @@ fn older_and_minimal_documents_generate_with_a_warning() {
         assert!(stderr.contains(warning), "{stderr}");
     }
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    use std::io::Read;
+    let revisions = workspace().join("tests/fixtures/revisions");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_discogen"))
+        .args(["diff", "--format", "human"])
+        .arg(revisions.join("networkconnectivity.v1.20220817.json"))
+        .arg(revisions.join("networkconnectivity.v1.20240923.json"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then close the pipe, as `| head -c 1` does.
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}

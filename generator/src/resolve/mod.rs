@@ -28,6 +28,15 @@ pub struct Selection {
     pub resources: Vec<String>,
 }
 
+/// The model of a crate, with what was decided from its public API.
+pub struct Resolved {
+    pub api: Api,
+    /// The crate's public Rust API, one item each.
+    pub items: Vec<crate::listing::Item>,
+    /// The crate's version, and what changed since `previous`.
+    pub release: Release,
+}
+
 /// Resolves the document into the model of its crate. `previous` is what the last generation
 /// left in the output directory; the crate's version follows from it.
 pub fn resolve(
@@ -35,7 +44,7 @@ pub fn resolve(
     file: &str,
     selection: &Selection,
     previous: Option<&Previous>,
-) -> Result<(Api, Release), Error> {
+) -> Result<Resolved, Error> {
     refs::check_refs(doc, file)?;
     if doc.name.is_empty() || doc.version.is_empty() {
         return Err(Error::invalid(
@@ -189,7 +198,11 @@ pub fn resolve(
     let items = crate::listing::items(&api);
     let release = history::release(previous, &crate::surface::Surface::of(doc), &items);
     api.crate_version = release.version.clone();
-    Ok((api, release))
+    Ok(Resolved {
+        api,
+        items,
+        release,
+    })
 }
 
 fn non_empty(text: &str) -> Option<String> {

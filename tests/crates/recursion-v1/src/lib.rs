@@ -58,7 +58,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20260101",
     crate_name: "recursion-v1",
-    crate_version: "0.4.0+20260101",
+    crate_version: "0.5.0+20260101",
     root_url: Some("https://recursion.example.googleapis.com/"),
     mtls_root_url: None,
     service_path: "",

@@ -60,7 +60,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20261201",
     crate_name: "unreached-v1",
-    crate_version: "0.2.0+20261201",
+    crate_version: "0.3.0+20261201",
     root_url: Some("https://unreached.example.googleapis.com/"),
     mtls_root_url: None,
     service_path: "",

@@ -43,7 +43,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20261201",
     crate_name: "uploadpath-v1",
-    crate_version: "0.2.0+20261201",
+    crate_version: "0.3.0+20261201",
     root_url: Some("https://uploadpath.example.googleapis.com/"),
     mtls_root_url: None,
     service_path: "uploadpath/v1/",

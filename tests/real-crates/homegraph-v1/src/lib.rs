@@ -61,7 +61,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20261102",
     crate_name: "homegraph-v1",
-    crate_version: "0.4.0+20261102",
+    crate_version: "0.5.0+20261102",
     root_url: Some("https://homegraph.googleapis.com/"),
     mtls_root_url: Some("https://homegraph.mtls.googleapis.com/"),
     service_path: "",

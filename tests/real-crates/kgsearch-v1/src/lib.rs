@@ -60,7 +60,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20240707",
     crate_name: "kgsearch-v1",
-    crate_version: "0.4.0+20240707",
+    crate_version: "0.5.0+20240707",
     root_url: Some("https://kgsearch.googleapis.com/"),
     mtls_root_url: Some("https://kgsearch.mtls.googleapis.com/"),
     service_path: "",

@@ -62,7 +62,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v2",
     revision: "20200213",
     crate_name: "oauth2-v2",
-    crate_version: "0.4.0+20200213",
+    crate_version: "0.5.0+20200213",
     root_url: Some("https://www.googleapis.com/"),
     mtls_root_url: None,
     service_path: "",

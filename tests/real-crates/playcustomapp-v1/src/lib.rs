@@ -45,7 +45,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v1",
     revision: "20240707",
     crate_name: "playcustomapp-v1",
-    crate_version: "0.2.0+20240707",
+    crate_version: "0.3.0+20240707",
     root_url: Some("https://playcustomapp.googleapis.com/"),
     mtls_root_url: Some("https://playcustomapp.mtls.googleapis.com/"),
     service_path: "",

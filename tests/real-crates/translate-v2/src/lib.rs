@@ -66,7 +66,7 @@ pub static API: discogen_runtime::ApiInfo = discogen_runtime::ApiInfo {
     version: "v2",
     revision: "20170525",
     crate_name: "translate-v2",
-    crate_version: "0.4.0+20170525",
+    crate_version: "0.5.0+20170525",
     root_url: Some("https://translation.googleapis.com/"),
     mtls_root_url: None,
     service_path: "language/translate/",
