@@ -363,7 +363,7 @@ mod tests {
         let doc = discovery::parse("x.json", doc).unwrap();
         resolve(&doc, "x.json", &Selection::default(), None)
             .unwrap()
-            .0
+            .api
     }
 
     /// A document with an operation schema, an `operations.get`, and a hubs resource whose
