@@ -3,10 +3,12 @@
 //! document's names are (the two formatters break long lines differently, and long generated
 //! names make long lines). The files are written to a scratch copy of the crate and rustfmt runs
 //! once over it, from `src/lib.rs` through every module, as `cargo fmt` does: one process
-//! start-up per crate, not per file.
+//! start-up per crate, not per file; the models file, the largest, is formatted meanwhile by a
+//! second rustfmt.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -53,15 +55,32 @@ pub fn apply(files: &mut [(String, String)]) -> Result<Layout, Error> {
         file: file.to_string(),
         message,
     };
-    for (path, source) in files.iter() {
+    // The largest file is formatted by a second rustfmt, through its standard input, while
+    // the first formats the others: the two cores share the work.
+    let alone = files
+        .iter()
+        .position(|(path, source)| path == ALONE && source.len() > 64 * 1024);
+    for (i, (path, source)) in files.iter().enumerate() {
         let target = scratch.0.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| failed(path, e.to_string()))?;
         }
-        std::fs::write(&target, source).map_err(|e| failed(path, e.to_string()))?;
+        // The first rustfmt reaches the file through its module: it finds it empty.
+        let text = if Some(i) == alone {
+            ""
+        } else {
+            source.as_str()
+        };
+        std::fs::write(&target, text).map_err(|e| failed(path, e.to_string()))?;
     }
-    // `src/lib.rs` reaches every module; anything outside `src/` (the build script) is a root
-    // of its own.
+    let second = match alone {
+        Some(i) => {
+            Some(format_through_stdin(&scratch.0, &files[i].1).map_err(|e| failed(ALONE, e))?)
+        }
+        None => None,
+    };
+    // `src/lib.rs` reaches every module; anything outside `src/` (a build script) is a root of
+    // its own.
     let roots: Vec<&str> = files
         .iter()
         .map(|(path, _)| path.as_str())
@@ -80,11 +99,55 @@ pub fn apply(files: &mut [(String, String)]) -> Result<Layout, Error> {
             ),
         ));
     }
-    for (path, source) in files.iter_mut() {
-        *source = std::fs::read_to_string(scratch.0.join(path.as_str()))
-            .map_err(|e| failed(path, e.to_string()))?;
+    let alone_text = match second {
+        Some(child) => Some(finish_stdin(child).map_err(|e| failed(ALONE, e))?),
+        None => None,
+    };
+    for (i, (path, source)) in files.iter_mut().enumerate() {
+        *source = match (&alone_text, Some(i) == alone) {
+            (Some(text), true) => text.clone(),
+            _ => std::fs::read_to_string(scratch.0.join(path.as_str()))
+                .map_err(|e| failed(path, e.to_string()))?,
+        };
     }
     Ok(Layout::Rustfmt)
+}
+
+/// The file formatted by a rustfmt of its own.
+const ALONE: &str = "src/models.rs";
+
+/// Starts a rustfmt that formats `source` from its standard input (fed by a thread, so that
+/// neither side waits on a full pipe).
+fn format_through_stdin(
+    dir: &Path,
+    source: &str,
+) -> Result<(Child, std::thread::JoinHandle<()>), String> {
+    let mut child = rustfmt_command(dir)
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("rustfmt has no standard input")?;
+    let source = source.to_string();
+    let feeder = std::thread::spawn(move || {
+        // A write error shows as rustfmt's own failure below.
+        let _ = stdin.write_all(source.as_bytes());
+    });
+    Ok((child, feeder))
+}
+
+/// The output of the rustfmt started by [`format_through_stdin`].
+fn finish_stdin((child, feeder): (Child, std::thread::JoinHandle<()>)) -> Result<String, String> {
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
+    let _ = feeder.join();
+    if !output.status.success() {
+        return Err(format!(
+            "rustfmt refused it: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|e| format!("rustfmt wrote no UTF-8: {e}"))
 }
 
 /// A scratch directory, removed when dropped.
