@@ -39,10 +39,10 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #[cfg(feature = "adc")]
         pub use discogen_runtime::ApplicationDefaultCredentials;
         pub use discogen_runtime::{
-            error_details, ApiClient, Client, ClientBuilder, DecodeProblem, Download, EnvToken,
-            Error, ErrorDetail, PageStream, PollPolicy, Poller, Progress, RawJson, RequestOptions,
-            Response, Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture,
-            TokenSource,
+            error_details, ApiClient, Batch, BatchReply, Client, ClientBuilder, DecodeProblem,
+            Download, EnvToken, Error, ErrorDetail, PageStream, PollPolicy, Poller, Progress,
+            RawJson, RequestOptions, Response, Result, RetryPolicy, ServiceError, StaticToken,
+            Status, TokenFuture, TokenSource, UploadProgress, UploadSource,
         };
 
         /// The traits that give request builders their methods (`send`, `fields`,

@@ -42,9 +42,10 @@ pub use discogen_runtime as runtime;
 #[cfg(feature = "adc")]
 pub use discogen_runtime::ApplicationDefaultCredentials;
 pub use discogen_runtime::{
-    error_details, ApiClient, Client, ClientBuilder, DecodeProblem, Download, EnvToken, Error,
-    ErrorDetail, PageStream, PollPolicy, Poller, Progress, RawJson, RequestOptions, Response,
-    Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture, TokenSource,
+    error_details, ApiClient, Batch, BatchReply, Client, ClientBuilder, DecodeProblem, Download,
+    EnvToken, Error, ErrorDetail, PageStream, PollPolicy, Poller, Progress, RawJson,
+    RequestOptions, Response, Result, RetryPolicy, ServiceError, StaticToken, Status, TokenFuture,
+    TokenSource, UploadProgress, UploadSource,
 };
 /// The traits that give request builders their methods (`send`, `fields`,
 /// `with_timeout`, `pages`, `items`, `send_and_wait`...): `use` it with
