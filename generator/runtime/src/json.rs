@@ -542,6 +542,7 @@ macro_rules! string_enum {
     ($name:ident { $($variant:ident : $wire:literal),* $(,)? }, $unknown:ident) => {
         impl $name {
             /// The value as it is sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $( $name::$variant => $wire, )*
@@ -550,6 +551,7 @@ macro_rules! string_enum {
             }
         }
         impl ::core::convert::From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     $( $wire => $name::$variant, )*
@@ -558,6 +560,7 @@ macro_rules! string_enum {
             }
         }
         impl ::core::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -572,11 +575,13 @@ macro_rules! string_enum {
             }
         }
         impl $crate::request::QueryValue for $name {
+            #[inline]
             fn push_to<'a>(&'a self, name: &'static str, query: &mut $crate::request::Query<'a>) {
                 query.push(name, self.as_str());
             }
         }
         impl $crate::request::PathValue for $name {
+            #[inline]
             fn path_text(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }
@@ -591,6 +596,7 @@ macro_rules! string_enum {
 macro_rules! __serde_via_json {
     ($name:ident) => {
         impl $crate::serde::Serialize for $name {
+            #[inline]
             fn serialize<S: $crate::serde::Serializer>(
                 &self,
                 serializer: S,
@@ -599,6 +605,7 @@ macro_rules! __serde_via_json {
             }
         }
         impl<'de> $crate::serde::Deserialize<'de> for $name {
+            #[inline]
             fn deserialize<D: $crate::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {

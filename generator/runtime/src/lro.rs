@@ -387,6 +387,7 @@ macro_rules! operation_model {
     ($name:ident { done: $done:ident, error: $error:ident: $error_type:ty, response: $response:ident: $response_type:ty }) => {
         impl $name {
             /// Whether the operation has finished, successfully or not (`done` is true).
+            #[inline]
             pub fn is_done(&self) -> bool {
                 self.$done == ::core::option::Option::Some(true)
             }
@@ -394,6 +395,7 @@ macro_rules! operation_model {
             /// The outcome of a finished operation: `Ok` with its `response` (empty when the
             /// method returns nothing), or `Err` with its `error` status (a cancelled
             /// operation has code 1, `CANCELLED`); `None` while it is still running.
+            #[inline]
             pub fn into_outcome(
                 self,
             ) -> ::core::option::Option<::core::result::Result<$response_type, $error_type>> {

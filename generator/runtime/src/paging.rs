@@ -36,6 +36,7 @@ pub trait PageItems: Page {
 macro_rules! page {
     ($name:ident { $token:ident }) => {
         impl $crate::Page for $name {
+            #[inline]
             fn next_page_token(&self) -> ::core::option::Option<&str> {
                 self.$token.as_deref()
             }
@@ -45,6 +46,7 @@ macro_rules! page {
         $crate::page!($name { $token });
         impl $crate::PageItems for $name {
             type Item = $item;
+            #[inline]
             fn into_items(self) -> ::std::vec::Vec<$item> {
                 self.$items.unwrap_or_default()
             }
