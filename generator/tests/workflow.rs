@@ -1,0 +1,404 @@
+//! README, "When the API changes", walked to the end in both directions: on a copy of this
+//! workspace (its git-tracked and untracked-but-not-ignored files, as they are in the working
+//! tree, in a git repository of its own), the Network Connectivity document goes
+//! 20261029 -> 20240923 -> 20230906 -> 20220817 -> 20230906 -> 20240923 -> 20261029, which
+//! covers every consecutive pair of real revisions both ways, breaking and additive. Each step
+//! is what a user does:
+//!
+//! 1. copy the document into `discovery/` and `discogen record` it (`fetch` is tested in
+//!    `regenerate.rs`);
+//! 2. `discogen generate` (the binary under test): the version goes up, the summary says how
+//!    many breaking and additive changes the Rust API has, and an older revision is warned about;
+//! 3. `INSTA_UPDATE=always cargo test` of the crates that depend on the generated crate (the
+//!    generated crate itself, with its README doctests, and `discogen-tests`: snapshots,
+//!    freshness, end-to-end and wire tests, the README's examples as doctests): everything
+//!    compiles and passes, accepting the changed listing snapshot;
+//! 4. the same tests again without accepting anything: they pass with the accepted snapshot;
+//!    `discogen check` is clean; `git diff` shows the listing snapshot changed, no other
+//!    snapshot, and no file whose only change is a header line; commit.
+//!
+//! The other crates of the workspace (the generator, the runtime, the fixture crates) do not
+//! depend on the generated crate, so a revision cannot change their tests; they are not rerun.
+//!
+//! Cost: the inner cargo builds into its own target directory under this one's
+//! (`target/tmp/workflow-walk/target`: never the directory the outer `cargo test` holds locked),
+//! without debug info or incremental state, and the copy keeps the files' modification times at
+//! a fixed path, so registry dependencies, the runtime and the generator compile once per
+//! machine and each step compiles only the generated crate and what depends on it.
+//! `DISCOGEN_WALK=skip` skips the walk (it says so), for quick local runs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+#[allow(dead_code)]
+mod common;
+use common::workspace;
+
+/// The revisions in the order the walk visits them; "20261029" is the vendored document.
+const CHAIN: [&str; 7] = [
+    "20261029", "20240923", "20230906", "20220817", "20230906", "20240923", "20261029",
+];
+
+/// Whether going from the first revision to the second breaks code that compiled before.
+fn breaks(old: &str, new: &str) -> bool {
+    // Only 20220817 -> 20230906 adds without removing or changing anything.
+    !(old == "20220817" && new == "20230906")
+}
+
+const LISTING_SNAPSHOT: &str = "tests/snapshots/snapshots__networkconnectivity__api.snap";
+const DOC: &str = "discovery/networkconnectivity.v1.json";
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The copy of the workspace and the inner target directory, under a lock so that two runs of
+/// this test on one target directory take turns. The copy is removed when the walk succeeds,
+/// kept for inspection when it fails (until the next run, which starts by removing it).
+struct Walk {
+    copy: PathBuf,
+    target: PathBuf,
+    _lock: std::fs::File,
+}
+
+impl Drop for Walk {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            // The next run starts by removing it.
+            eprintln!(
+                "the walk failed; its copy of the workspace is kept in {}",
+                self.copy.display()
+            );
+        } else {
+            let _ = std::fs::remove_dir_all(&self.copy);
+        }
+    }
+}
+
+impl Walk {
+    fn start() -> Walk {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("workflow-walk");
+        std::fs::create_dir_all(&root).unwrap();
+        let lock = std::fs::File::create(root.join("lock")).unwrap();
+        lock.lock().unwrap();
+        let walk = Walk {
+            copy: root.join("workspace"),
+            target: root.join("target"),
+            _lock: lock,
+        };
+        let _ = std::fs::remove_dir_all(&walk.copy);
+        copy_workspace(&workspace(), &walk.copy);
+        walk.git(&["init", "-q"]);
+        walk.commit("the workspace as it was");
+        walk
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .args(["-c", "user.name=walk", "-c", "user.email=walk@localhost"])
+            .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
+            .args(args)
+            .current_dir(&self.copy)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .expect("run git");
+        assert!(output.status.success(), "git {args:?}: {}", text(&output));
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+    }
+
+    fn discogen(&self, args: &[&str]) -> Output {
+        common::discogen(args, &self.copy)
+    }
+
+    /// `cargo test` in the copy of the crates that depend on the generated crate.
+    fn cargo_test(&self, insta_update: &str) -> Output {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        let mut command = Command::new(cargo);
+        command
+            .args([
+                "test",
+                "-p",
+                "networkconnectivity-v1",
+                "-p",
+                "discogen-tests",
+            ])
+            .current_dir(&self.copy)
+            .env("CARGO_TARGET_DIR", &self.target)
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_TERM_COLOR", "never")
+            .env("INSTA_UPDATE", insta_update);
+        // What the outer `cargo test` or a developer's shell may have set, which would change
+        // what the inner run does (another jobserver, another workspace root, snapshots
+        // rewritten or forced to pass).
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if (key.starts_with("INSTA_") && key != "INSTA_UPDATE")
+                || key.starts_with("CARGO_PKG_")
+                || [
+                    "CARGO_MANIFEST_DIR",
+                    "CARGO_MANIFEST_PATH",
+                    "CARGO_CRATE_NAME",
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_MAKEFLAGS",
+                    "MAKEFLAGS",
+                    "MFLAGS",
+                    "UPDATE_GENERATED",
+                    "DISCOGEN_DISCOVERY_URL",
+                ]
+                .contains(&key.as_ref())
+            {
+                command.env_remove(key.as_ref());
+            }
+        }
+        command.output().expect("run cargo")
+    }
+
+    fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.copy.join(path)).unwrap()
+    }
+}
+
+/// Copies the files git knows of (tracked, or untracked and not ignored) from the working
+/// tree, with their modification times (so the inner cargo's fingerprints of unchanged crates
+/// hold from one run of this test to the next).
+fn copy_workspace(from: &Path, to: &Path) {
+    let listed = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(from)
+        .output()
+        .expect("run git ls-files");
+    assert!(listed.status.success(), "{}", text(&listed));
+    let mut copied = 0;
+    for name in listed.stdout.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        let name = std::str::from_utf8(name).unwrap();
+        let source = from.join(name);
+        let Ok(metadata) = std::fs::metadata(&source) else {
+            continue; // deleted in the working tree
+        };
+        if !metadata.is_file() {
+            continue;
+        }
+        let destination = to.join(name);
+        std::fs::create_dir_all(destination.parent().unwrap()).unwrap();
+        std::fs::copy(&source, &destination).unwrap();
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&destination)
+            .unwrap();
+        file.set_modified(metadata.modified().unwrap()).unwrap();
+        copied += 1;
+    }
+    assert!(
+        copied > 100 && to.join("Cargo.toml").is_file(),
+        "copied {copied} files"
+    );
+}
+
+/// The numbers of the `generate` summary: (breaking, additive, old revision, new revision,
+/// version).
+fn summary(said: &str) -> (usize, usize, String, String, String) {
+    let line = said
+        .lines()
+        .find(|l| l.starts_with("Rust API: "))
+        .unwrap_or_else(|| panic!("no Rust API summary in:\n{said}"));
+    let number = |after: &str, before: &str| -> String {
+        let start = line.find(after).unwrap_or_else(|| panic!("{line}")) + after.len();
+        let end = start
+            + line[start..]
+                .find(before)
+                .unwrap_or_else(|| panic!("{line}"));
+        line[start..end].to_string()
+    };
+    (
+        number("Rust API: ", " breaking").parse().unwrap(),
+        number(" breaking, ", " additive").parse().unwrap(),
+        number("document revision ", " -> "),
+        number(" -> ", ":"),
+        number("; version ", ";"),
+    )
+}
+
+/// `0.4.0+20240923` -> (0, 4, 0).
+fn core(version: &str) -> (u64, u64, u64) {
+    let core = version.split('+').next().unwrap();
+    let parts: Vec<u64> = core.split('.').map(|p| p.parse().unwrap()).collect();
+    (parts[0], parts[1], parts[2])
+}
+
+/// The files of the last change (`git diff HEAD`) whose every changed line is a header line:
+/// among the first lines of the file, a comment or a line naming the revision.
+fn header_only_changes(walk: &Walk, revisions: [&str; 2]) -> Vec<String> {
+    let diff = walk.git(&["diff", "HEAD", "--unified=0", "--no-color", "--no-ext-diff"]);
+    let mut files: Vec<(String, bool)> = Vec::new();
+    let mut side_lines = (0usize, 0usize);
+    for line in diff.lines() {
+        if let Some(path) = line.strip_prefix("diff --git a/") {
+            let path = path.split(" b/").next().unwrap().to_string();
+            files.push((path, true));
+        } else if let Some(hunk) = line.strip_prefix("@@ -") {
+            // @@ -12,3 +12,4 @@: the first line of each side.
+            let mut sides = hunk.split(' ');
+            let start = |s: &str| s.trim_start_matches('+').split(',').next().unwrap().parse();
+            side_lines = (
+                start(sides.next().unwrap()).unwrap(),
+                start(sides.next().unwrap()).unwrap(),
+            );
+        } else if line.starts_with("--- ") || line.starts_with("+++ ") {
+            continue;
+        } else if let Some(changed) = line.strip_prefix(['-', '+']) {
+            let number = if line.starts_with('-') {
+                &mut side_lines.0
+            } else {
+                &mut side_lines.1
+            };
+            let trimmed = changed.trim_start();
+            let header = *number <= 5
+                && (trimmed.starts_with("//")
+                    || trimmed.starts_with("<!--")
+                    || trimmed.starts_with("# ")
+                    || revisions.iter().any(|r| changed.contains(r)));
+            *number += 1;
+            if let Some(file) = files.last_mut() {
+                file.1 &= header;
+            }
+        }
+    }
+    files
+        .into_iter()
+        // The provenance table's row is the document's own record, not generated.
+        .filter(|(path, header_only)| *header_only && !path.starts_with("discovery/"))
+        .map(|(path, _)| path)
+        .collect()
+}
+
+#[test]
+fn every_revision_pair_both_ways_generates_reviews_and_passes() {
+    if std::env::var("DISCOGEN_WALK").as_deref() == Ok("skip") {
+        eprintln!("DISCOGEN_WALK=skip: the walk over the revisions is skipped");
+        return;
+    }
+    let began = Instant::now();
+    let walk = Walk::start();
+    let current = std::fs::read(walk.copy.join(DOC)).unwrap();
+    let mut version = summary_version(&walk.read("generated/Cargo.toml"));
+    let mut timings = Vec::new();
+
+    for pair in CHAIN.windows(2) {
+        let (old, new) = (pair[0], pair[1]);
+        let step = Instant::now();
+        let context = format!("{old} -> {new}");
+
+        // 1. The document, copied in by hand, and its provenance.
+        let document = if new == CHAIN[0] {
+            current.clone()
+        } else {
+            std::fs::read(workspace().join(format!(
+                "tests/fixtures/revisions/networkconnectivity.v1.{new}.json"
+            )))
+            .unwrap()
+        };
+        std::fs::write(walk.copy.join(DOC), document).unwrap();
+        let source = format!("walk test: revision {new}");
+        let recorded = walk.discogen(&["record", DOC, "--source", &source]);
+        let said = text(&recorded);
+        assert!(recorded.status.success(), "{context}: record: {said}");
+        assert!(
+            said.contains(&format!("revision {new}, sha256 ")),
+            "{context}: {said}"
+        );
+        assert!(walk.read("discovery/README.md").contains(&source));
+
+        // 2. Generate.
+        let generated = walk.discogen(&["generate"]);
+        let said = text(&generated);
+        assert!(generated.status.success(), "{context}: generate: {said}");
+        let (breaking, additive, from, to, next) = summary(&said);
+        assert_eq!((from.as_str(), to.as_str()), (old, new), "{said}");
+        assert!(
+            core(&next) > core(&version),
+            "{context}: {version} -> {next}"
+        );
+        assert!(next.ends_with(&format!("+{new}")), "{context}: {next}");
+        if breaks(old, new) {
+            assert!(breaking > 0, "{context}: expected breaking changes: {said}");
+        } else {
+            assert_eq!(breaking, 0, "{context}: expected additive only: {said}");
+            assert!(additive > 0, "{context}: {said}");
+        }
+        assert_eq!(
+            said.contains("is older than revision"),
+            new < old,
+            "{context}: the warning on going back in time: {said}"
+        );
+        assert!(said.contains("updated   generated/CHANGELOG.md"), "{said}");
+        assert_eq!(summary_version(&walk.read("generated/Cargo.toml")), next);
+        version = next;
+
+        // 3. Review: run the tests, accepting the snapshots that changed.
+        let accepted = walk.cargo_test("always");
+        assert!(
+            accepted.status.success(),
+            "{context}: INSTA_UPDATE=always cargo test: {}",
+            text(&accepted)
+        );
+        let changed = walk.git(&["status", "--porcelain", "--", "tests/snapshots"]);
+        let changed: Vec<&str> = changed.lines().map(|l| l[3..].trim()).collect();
+        assert_eq!(
+            changed,
+            [LISTING_SNAPSHOT],
+            "{context}: the snapshots changed"
+        );
+
+        // 4. Everything passes with the accepted snapshots, and nothing is stale.
+        let tested = walk.cargo_test("no");
+        let said = text(&tested);
+        assert!(tested.status.success(), "{context}: cargo test: {said}");
+        assert!(!said.contains("test result: FAILED"), "{said}");
+        let check = walk.discogen(&["check"]);
+        assert!(
+            check.status.success() && text(&check).contains("is up to date"),
+            "{context}: discogen check: {}",
+            text(&check)
+        );
+        let header_only = header_only_changes(&walk, [old, new]);
+        assert!(
+            header_only.is_empty(),
+            "{context}: files whose only change is a header line: {header_only:?}"
+        );
+        walk.commit(&format!("networkconnectivity {old} -> {new}"));
+        timings.push(format!("{context}: {:.0?}", step.elapsed()));
+    }
+    eprintln!(
+        "walk over {} steps in {:.0?}: {}",
+        CHAIN.len() - 1,
+        began.elapsed(),
+        timings.join(", ")
+    );
+}
+
+fn summary_version(toml: &str) -> String {
+    toml.lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap()
+        .to_string()
+}
