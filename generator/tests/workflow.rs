@@ -9,16 +9,19 @@
 //!    `regenerate.rs`);
 //! 2. `discogen generate` (the binary under test): the version goes up, the summary says how
 //!    many breaking and additive changes the Rust API has, and an older revision is warned about;
-//! 3. `INSTA_UPDATE=always cargo test` of the crates that depend on the generated crate (the
-//!    generated crate itself, with its README doctests, and `discogen-tests`: snapshots,
-//!    freshness, end-to-end and wire tests, the README's examples as doctests): everything
-//!    compiles and passes, accepting the changed listing snapshot;
-//! 4. the same tests again without accepting anything: they pass with the accepted snapshot;
-//!    `discogen check` is clean; `git diff` shows the listing snapshot changed, no other
-//!    snapshot, and no file whose only change is a header line; commit.
+//! 3. review: `INSTA_UPDATE=always cargo test --test snapshots` accepts the changed listing
+//!    snapshot, and `git status` shows that it, and no other snapshot, changed;
+//! 4. `cargo test` of everything that depends on the generated crate: its own doctests (the
+//!    README's test-double example), and in `discogen-tests` the README's examples (doctests),
+//!    the snapshot test with the accepted snapshot, freshness, and every test target whose
+//!    source uses the crate (end-to-end, production, two APIs...: found by reading
+//!    `tests/Cargo.toml`, so new ones are included); all compile and pass. `discogen check` is
+//!    clean; no file of the change is one whose only change is a header line (`git diff`);
+//!    commit.
 //!
-//! The other crates of the workspace (the generator, the runtime, the fixture crates) do not
-//! depend on the generated crate, so a revision cannot change their tests; they are not rerun.
+//! The other crates and tests of the workspace (the generator, the runtime, the fixture crates
+//! and their wire and model tests) do not use the generated crate, so a revision cannot change
+//! them; they are not rerun.
 //!
 //! Cost: the inner cargo builds into its own target directory under this one's
 //! (`target/tmp/workflow-walk/target`: never the directory the outer `cargo test` holds locked),
@@ -122,8 +125,10 @@ impl Walk {
         common::discogen(args, &self.copy)
     }
 
-    /// `cargo test` in the copy of the crates that depend on the generated crate.
-    fn cargo_test(&self, insta_update: &str) -> Output {
+    /// `cargo test` in the copy, of the crates that depend on the generated crate (always both
+    /// packages, so that every run builds with the same features and reuses what the last
+    /// one compiled), limited to `targets` (`--test NAME`, `--doc`).
+    fn cargo_test(&self, targets: &[String], insta_update: &str) -> Output {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
         let mut command = Command::new(cargo);
         command
@@ -134,6 +139,7 @@ impl Walk {
                 "-p",
                 "discogen-tests",
             ])
+            .args(targets)
             .current_dir(&self.copy)
             .env("CARGO_TARGET_DIR", &self.target)
             .env("CARGO_PROFILE_DEV_DEBUG", "0")
@@ -164,6 +170,34 @@ impl Walk {
             }
         }
         command.output().expect("run cargo")
+    }
+
+    /// The test targets of `tests/` that use the generated crate (their source names
+    /// `networkconnectivity_v1`), and the snapshot and freshness tests: `--test NAME` each.
+    /// The others (fixture crates' wire and model tests) cannot change with the revision.
+    fn tests_of_the_generated_crate(&self) -> Vec<String> {
+        let manifest = self.read("tests/Cargo.toml");
+        let mut targets = Vec::new();
+        let mut name = None;
+        for line in manifest.lines().map(str::trim) {
+            let value = |key: &str| {
+                line.strip_prefix(key)
+                    .map(|rest| rest.trim_start_matches([' ', '=']).trim_matches('"'))
+            };
+            if line.starts_with('[') {
+                name = None;
+            } else if let Some(value) = value("name") {
+                name = Some(value.to_string());
+            } else if let (Some(path), Some(test)) = (value("path"), &name) {
+                let source = self.read(&format!("tests/{path}"));
+                if source.contains("networkconnectivity_v1")
+                    || ["snapshots", "freshness"].contains(&test.as_str())
+                {
+                    targets.extend(["--test".to_string(), test.clone()]);
+                }
+            }
+        }
+        targets
     }
 
     fn read(&self, path: &str) -> String {
@@ -301,6 +335,16 @@ fn every_revision_pair_both_ways_generates_reviews_and_passes() {
     let current = std::fs::read(walk.copy.join(DOC)).unwrap();
     let mut version = summary_version(&walk.read("generated/Cargo.toml"));
     let mut timings = Vec::new();
+    let targets = walk.tests_of_the_generated_crate();
+    for wanted in [
+        "snapshots",
+        "freshness",
+        "operations_e2e",
+        "production",
+        "two_apis",
+    ] {
+        assert!(targets.iter().any(|t| t == wanted), "{targets:?}");
+    }
 
     for pair in CHAIN.windows(2) {
         let (old, new) = (pair[0], pair[1]);
@@ -353,11 +397,13 @@ fn every_revision_pair_both_ways_generates_reviews_and_passes() {
         assert_eq!(summary_version(&walk.read("generated/Cargo.toml")), next);
         version = next;
 
-        // 3. Review: run the tests, accepting the snapshots that changed.
-        let accepted = walk.cargo_test("always");
+        // 3. Review: the snapshot test, accepting what changed.
+        let review = Instant::now();
+        let snapshots = ["--test".to_string(), "snapshots".to_string()];
+        let accepted = walk.cargo_test(&snapshots, "always");
         assert!(
             accepted.status.success(),
-            "{context}: INSTA_UPDATE=always cargo test: {}",
+            "{context}: INSTA_UPDATE=always cargo test --test snapshots: {}",
             text(&accepted)
         );
         let changed = walk.git(&["status", "--porcelain", "--", "tests/snapshots"]);
@@ -367,12 +413,20 @@ fn every_revision_pair_both_ways_generates_reviews_and_passes() {
             [LISTING_SNAPSHOT],
             "{context}: the snapshots changed"
         );
+        let review = review.elapsed();
 
         // 4. Everything passes with the accepted snapshots, and nothing is stale.
-        let tested = walk.cargo_test("no");
-        let said = text(&tested);
-        assert!(tested.status.success(), "{context}: cargo test: {said}");
-        assert!(!said.contains("test result: FAILED"), "{said}");
+        let tests = Instant::now();
+        for targets in [targets.clone(), vec!["--doc".to_string()]] {
+            let tested = walk.cargo_test(&targets, "no");
+            let said = text(&tested);
+            assert!(
+                tested.status.success(),
+                "{context}: cargo test {targets:?}: {said}"
+            );
+            assert!(said.contains("test result: ok."), "{said}");
+        }
+        let tests = tests.elapsed();
         let check = walk.discogen(&["check"]);
         assert!(
             check.status.success() && text(&check).contains("is up to date"),
@@ -385,7 +439,10 @@ fn every_revision_pair_both_ways_generates_reviews_and_passes() {
             "{context}: files whose only change is a header line: {header_only:?}"
         );
         walk.commit(&format!("networkconnectivity {old} -> {new}"));
-        timings.push(format!("{context}: {:.0?}", step.elapsed()));
+        timings.push(format!(
+            "{context}: {:.0?} (snapshot review {review:.0?}, tests {tests:.0?})",
+            step.elapsed()
+        ));
     }
     eprintln!(
         "walk over {} steps in {:.0?}: {}",
