@@ -30,7 +30,7 @@
 //! check assumes), so registry dependencies, the runtime and the generator compile once per
 //! target directory and each step compiles only the generated crate and what depends on it.
 //! Measured on the 2-core machine while other builds shared it (load 7-9): 351 s cold (the
-//! first step compiles the dependencies, 186 s), 220 s warm (about 30 s a step).
+//! first step compiles the dependencies, 186 s), 142-220 s warm (20-35 s a step).
 //! `DISCOGEN_WALK=skip` skips the walk (it says so), for quick local runs.
 
 use std::path::{Path, PathBuf};
