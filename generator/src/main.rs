@@ -164,7 +164,7 @@ impl Target {
             Some(RuntimeKind::Version) => {
                 Runtime::Version(discogen::runtime::RUNTIME_VERSION.to_string())
             }
-            Some(RuntimeKind::Path) => match Runtime::workspace_crate() {
+            Some(RuntimeKind::Path) => match Runtime::workspace_crate_for(&self.out) {
                 Some(dir) => Runtime::path_from(&self.out, &dir),
                 None => {
                     return Err(discogen::Error::Invalid {

@@ -33,10 +33,26 @@ impl Runtime {
         dir.join("Cargo.toml").is_file().then_some(dir)
     }
 
-    /// The default for a crate generated into `out`: a path dependency on this workspace's
-    /// runtime crate when it exists, else a version requirement.
+    /// The runtime crate a crate generated into `out` should depend on by path: that of the
+    /// discogen workspace holding `out` (a checkout with `generator/runtime`), so that a
+    /// discogen built from one checkout, run in another, does not tie the second checkout's
+    /// crates to the first one's runtime; else the one this generator was built from.
+    pub fn workspace_crate_for(out: &Path) -> Option<PathBuf> {
+        let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        let enclosing = out
+            .ancestors()
+            .map(|dir| dir.join("generator/runtime"))
+            .find(|dir| {
+                std::fs::read_to_string(dir.join("Cargo.toml"))
+                    .is_ok_and(|toml| toml.contains("name = \"discogen-runtime\""))
+            });
+        enclosing.or_else(Runtime::workspace_crate)
+    }
+
+    /// The default for a crate generated into `out`: a path dependency on the runtime crate of
+    /// [`Runtime::workspace_crate_for`] when there is one, else a version requirement.
     pub fn default_for(out: &Path) -> Runtime {
-        match Runtime::workspace_crate() {
+        match Runtime::workspace_crate_for(out) {
             Some(runtime) => Runtime::path_from(out, &runtime),
             None => Runtime::Version(RUNTIME_VERSION.to_string()),
         }
@@ -136,6 +152,28 @@ mod tests {
         assert_eq!(
             Runtime::Vendor.dependency(),
             "{ path = \"discogen-runtime\" }"
+        );
+    }
+
+    #[test]
+    fn a_crate_generated_in_another_checkout_uses_that_checkouts_runtime() {
+        let other = std::env::temp_dir().join(format!("discogen-checkout-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&other);
+        std::fs::create_dir_all(other.join("generator/runtime")).unwrap();
+        std::fs::write(
+            other.join("generator/runtime/Cargo.toml"),
+            "[package]\nname = \"discogen-runtime\"\n",
+        )
+        .unwrap();
+        let found = Runtime::workspace_crate_for(&other.join("generated"));
+        let default = Runtime::default_for(&other.join("generated"));
+        std::fs::remove_dir_all(&other).unwrap();
+        assert_eq!(found, Some(other.join("generator/runtime")));
+        assert_eq!(default, Runtime::Path("../generator/runtime".into()));
+        // Outside any checkout: the runtime this generator was built from.
+        assert_eq!(
+            Runtime::workspace_crate_for(Path::new("/")),
+            Runtime::workspace_crate()
         );
     }
 }
