@@ -23,14 +23,13 @@
 //! and their wire and model tests) do not use the generated crate, so a revision cannot change
 //! them; they are not rerun.
 //!
-//! Cost: the inner cargo builds into its own target directory under this one's
-//! (`target/tmp/workflow-walk/target`: never the directory the outer `cargo test` holds locked),
-//! without debug info or incremental state, and the copy keeps the files' modification times at
-//! a fixed path beside it (one source tree per inner target directory, as cargo's freshness
-//! check assumes), so registry dependencies, the runtime and the generator compile once per
-//! target directory and each step compiles only the generated crate and what depends on it.
-//! Measured on the 2-core machine while other builds shared it (load 7-9): 351 s cold (the
-//! first step compiles the dependencies, 186 s), 142-220 s warm (20-35 s a step).
+//! Cost: the inner cargo builds into the outer build's target directory (cargo does not hold it
+//! while test binaries run), the test targets as part of the whole workspace, so that every
+//! registry dependency compiled by the outer build (without debug info, by the workspace's
+//! profile) is reused; the copy's own crates are built without debug info or incremental state,
+//! and the copy keeps the files' modification times at a fixed path (one source tree, as
+//! cargo's freshness check assumes), so they compile once and each step compiles only the
+//! generated crate and what depends on it.
 //! `DISCOGEN_WALK=skip` skips the walk (it says so), for quick local runs.
 
 use std::path::{Path, PathBuf};
@@ -88,13 +87,17 @@ impl Drop for Walk {
 
 impl Walk {
     fn start() -> Walk {
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("workflow-walk");
+        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let root = tmp.join("workflow-walk");
         std::fs::create_dir_all(&root).unwrap();
         let lock = std::fs::File::create(root.join("lock")).unwrap();
         lock.lock().unwrap();
         let walk = Walk {
             copy: root.join("workspace"),
-            target: root.join("target"),
+            // The outer build's own target directory: cargo does not hold it while test
+            // binaries run, and every registry dependency compiled there is reused. The copy's
+            // crates have other paths, so their artifacts sit beside the outer ones.
+            target: tmp.parent().expect("the target directory").to_path_buf(),
             _lock: lock,
         };
         let _ = std::fs::remove_dir_all(&walk.copy);
@@ -128,23 +131,24 @@ impl Walk {
         common::discogen(args, &self.copy)
     }
 
-    /// `cargo test` in the copy, of the crates that depend on the generated crate (always both
-    /// packages, so that every run builds with the same features and reuses what the last
-    /// one compiled), limited to `targets` (`--test NAME`, `--doc`).
+    /// `cargo test` in the copy, limited to `targets`: `--test NAME`s, built as part of the
+    /// whole workspace (so that dependencies get the features they have in the outer build and
+    /// what it compiled is reused), or `--doc` of the crates that depend on the generated one.
     fn cargo_test(&self, targets: &[String], insta_update: &str) -> Output {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
         let mut command = Command::new(cargo);
+        command.arg("test");
+        if targets.iter().any(|t| t == "--doc") {
+            command.args(["-p", "networkconnectivity-v1", "-p", "discogen-tests"]);
+        } else {
+            command.arg("--workspace");
+        }
         command
-            .args([
-                "test",
-                "-p",
-                "networkconnectivity-v1",
-                "-p",
-                "discogen-tests",
-            ])
             .args(targets)
             .current_dir(&self.copy)
             .env("CARGO_TARGET_DIR", &self.target)
+            // The copy's own crates (the workspace's profile sets dependencies' debug level
+            // apart, so what the outer build compiled for them is still reused).
             .env("CARGO_PROFILE_DEV_DEBUG", "0")
             .env("CARGO_INCREMENTAL", "0")
             .env("CARGO_TERM_COLOR", "never")
