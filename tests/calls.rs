@@ -1,4 +1,6 @@
-//! Issue 13's acceptance tests, over real HTTP on 127.0.0.1 against the fake: request IDs that
+//! Issue 13's acceptance tests, over real HTTP on 127.0.0.1 against the runtime's test double
+//! (scripted operations, sequences of answers) or the fake of `tests/support/` (faults injected
+//! into its own state, the operations it finishes itself): request IDs that
 //! make a create safe to retry, waiting for long-running operations (typed results, failures,
 //! pollers built from a name, progress), extra headers and query parameters (sent, or refused
 //! before sending when they clash), and the tracing of each call and attempt.
@@ -11,8 +13,11 @@ use discogen_tests::{operation_name, FakeOperations, Fault, Recorded, PARENT};
 use futures_util::TryStreamExt;
 use networkconnectivity_v1::models::{Hub, OperationMetadata};
 use networkconnectivity_v1::prelude::*;
-use networkconnectivity_v1::resources::projects::locations::global::hubs::HubsResource;
-use networkconnectivity_v1::{Client, Error, PollPolicy, Progress, RetryPolicy, Service};
+use networkconnectivity_v1::resources::projects::locations::global::hubs::{
+    CreateCall, HubsResource,
+};
+use networkconnectivity_v1::runtime::testing::{Double, ErrorReply, OperationScript};
+use networkconnectivity_v1::{Client, Error, PollPolicy, Progress, RetryPolicy, Service, Status};
 use serde_json::json;
 
 const TOKEN: &str = "ya29.calls-test-token";
@@ -64,8 +69,23 @@ fn posts(fake: &FakeOperations) -> Vec<Recorded> {
 
 #[tokio::test]
 async fn a_create_answered_503_is_retried_with_the_same_request_id() {
-    let (fake, client) = start().await;
-    fake.inject([Fault::status(503)]);
+    let double = Double::start().await;
+    let client = double.client();
+    double
+        .expect(
+            hubs(&client)
+                .create(GLOBAL, hub("retried"))
+                .hub_id("hub-retried"),
+        )
+        .error(ErrorReply::unavailable("try again"))
+        .operation(OperationScript::succeeds(hub("retried")).running_for(1));
+    double
+        .expect(
+            hubs(&client)
+                .create(GLOBAL, hub("second"))
+                .hub_id("hub-second"),
+        )
+        .reply(Default::default());
 
     let operation = hubs(&client)
         .create(GLOBAL, hub("retried"))
@@ -75,13 +95,13 @@ async fn a_create_answered_503_is_retried_with_the_same_request_id() {
         .unwrap();
 
     assert_eq!(operation.done, Some(false));
-    let posts = posts(&fake);
-    assert_eq!(posts.len(), 2, "the 503, then the create");
-    let id = posts[0].param("requestId").expect("a request ID");
-    assert_eq!(posts[1].param("requestId"), Some(id));
+    let creates = double.received::<CreateCall>();
+    assert_eq!(creates.len(), 2, "the 503, then the create");
+    let id = creates[0].query("requestId").expect("a request ID");
+    assert_eq!(creates[1].query("requestId"), Some(id));
     // A version 4 UUID, as the service's documentation asks.
     assert_eq!((id.len(), &id[14..15]), (36, "4"), "{id}");
-    assert_eq!(posts[0].body, posts[1].body);
+    assert_eq!(creates[0].body(), creates[1].body());
 
     // Another call gets another ID.
     hubs(&client)
@@ -90,8 +110,10 @@ async fn a_create_answered_503_is_retried_with_the_same_request_id() {
         .send()
         .await
         .unwrap();
-    let last = fake.requests().pop().unwrap();
-    assert_ne!(last.param("requestId"), Some(id));
+    let last = double.requests().pop().unwrap();
+    assert_ne!(last.query("requestId"), Some(id));
+    // The first operation was never polled: its expectation is met by the create alone.
+    double.verify();
 }
 
 #[tokio::test]
@@ -150,52 +172,70 @@ async fn without_a_request_id_none_is_sent_and_a_503_is_not_retried() {
 
 #[tokio::test]
 async fn send_and_wait_returns_the_typed_hub() {
-    let (fake, client) = start().await;
+    let double = Double::start().await;
+    let client = double.client();
+    let mut created = hub("typed");
+    created.name = Some(format!("{GLOBAL}/hubs/hub-typed"));
+    double
+        .expect(
+            hubs(&client)
+                .create(GLOBAL, hub("typed"))
+                .hub_id("hub-typed"),
+        )
+        .operation(OperationScript::succeeds(created.clone()).running_for(1));
 
-    let created: Hub = hubs(&client)
+    let hub: Hub = hubs(&client)
         .create(GLOBAL, hub("typed"))
         .hub_id("hub-typed")
-        .send_and_wait(quick_polls())
+        .send_and_wait(Double::poll_policy())
         .await
         .unwrap();
 
-    assert_eq!(created.name, Some(format!("{GLOBAL}/hubs/hub-typed")));
-    assert_eq!(created.description.as_deref(), Some("typed"));
-    let paths: Vec<_> = fake
-        .requests()
-        .iter()
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect();
-    let poll = format!("GET /v1/{GLOBAL}/operations/create-hub-hub-typed");
-    assert_eq!(
-        paths,
-        [format!("POST /v1/{GLOBAL}/hubs"), poll.clone(), poll]
-    );
+    assert_eq!(hub, created);
+    // The create, a poll that finds it running, a poll that finds it done: both polls ask
+    // for the operation the create returned.
+    let requests = double.requests();
+    let verbs: Vec<_> = requests.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(verbs, ["POST", "GET", "GET"]);
+    assert_eq!(requests[0].path, format!("/v1/{GLOBAL}/hubs"));
+    assert_eq!(requests[1].path, requests[2].path);
+    assert!(requests[1].path.contains("/operations/"), "{requests:?}");
+    double.verify();
 }
 
 #[tokio::test]
 async fn an_operation_that_fails_is_an_operation_error_with_its_status() {
-    let (fake, client) = start().await;
-    fake.finish_creates_with(json!({"error": {
-        "code": 9,
-        "message": "the hub's VPC is being deleted",
-        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "VPC_DELETING"}]
-    }}));
+    let double = Double::start().await;
+    let client = double.client();
+    let status = Status {
+        code: Some(9),
+        message: Some("the hub's VPC is being deleted".to_string()),
+        details: vec![json!({
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "VPC_DELETING"
+        })],
+        ..Status::default()
+    };
+    double
+        .expect(
+            hubs(&client)
+                .create(GLOBAL, hub("doomed"))
+                .hub_id("hub-doomed"),
+        )
+        .operation(OperationScript::fails_with(status).running_for(2));
 
     let error = hubs(&client)
         .create(GLOBAL, hub("doomed"))
         .hub_id("hub-doomed")
-        .send_and_wait(quick_polls())
+        .send_and_wait(Double::poll_policy())
         .await
         .unwrap_err();
 
     let Error::Operation { name, status } = &error else {
         panic!("expected Error::Operation, got {error:?}")
     };
-    assert_eq!(
-        name.as_deref(),
-        Some(format!("{GLOBAL}/operations/create-hub-hub-doomed").as_str())
-    );
+    let polled = double.requests().pop().unwrap().path;
+    assert_eq!(name.as_ref().map(|n| format!("/v1/{n}")), Some(polled));
     assert_eq!(status.code, Some(9));
     assert_eq!(
         status.message.as_deref(),
@@ -203,6 +243,7 @@ async fn an_operation_that_fails_is_an_operation_error_with_its_status() {
     );
     assert_eq!(status.details[0]["reason"], "VPC_DELETING");
     assert!(error.to_string().contains("being deleted"), "{error}");
+    double.verify();
 }
 
 #[tokio::test]
@@ -228,7 +269,24 @@ async fn a_poller_built_from_a_name_waits_for_the_typed_result() {
 
 #[tokio::test]
 async fn progress_reports_the_metadata_of_each_poll_then_the_result() {
-    let (_fake, client) = start().await;
+    let double = Double::start().await;
+    let client = double.client();
+    let mut metadata = OperationMetadata::default();
+    metadata.verb = Some("create".to_string());
+    metadata.status_message = Some("building".to_string());
+    let mut created = hub("watched");
+    created.name = Some(format!("{GLOBAL}/hubs/hub-watched"));
+    double
+        .expect(
+            hubs(&client)
+                .create(GLOBAL, hub("watched"))
+                .hub_id("hub-watched"),
+        )
+        .operation(
+            OperationScript::succeeds(created.clone())
+                .running_for(1)
+                .metadata(metadata.clone()),
+        );
 
     let poller = hubs(&client)
         .create(GLOBAL, hub("watched"))
@@ -237,27 +295,23 @@ async fn progress_reports_the_metadata_of_each_poll_then_the_result() {
         .await
         .unwrap();
     let steps: Vec<Progress<Hub, OperationMetadata>> = poller
-        .with_policy(quick_polls())
+        .with_policy(Double::poll_policy())
         .progress()
         .try_collect()
         .await
         .unwrap();
 
-    assert_eq!(steps.len(), 3, "{steps:#?}");
-    let Progress::Running(Some(started)) = &steps[0] else {
-        panic!("{steps:#?}")
-    };
-    // The create's own reply, then the first poll's.
-    assert_eq!(started.verb.as_deref(), Some("create"));
-    assert_eq!(started.status_message, None);
-    let Progress::Running(Some(polled)) = &steps[1] else {
-        panic!("{steps:#?}")
-    };
-    assert_eq!(polled.status_message.as_deref(), Some("1 poll(s) to go"));
-    let Progress::Done(hub) = &steps[2] else {
-        panic!("{steps:#?}")
-    };
-    assert_eq!(hub.name, Some(format!("{GLOBAL}/hubs/hub-watched")));
+    // The create's own reply, then the poll that finds it running, then the result.
+    assert_eq!(
+        steps,
+        [
+            Progress::Running(Some(metadata.clone())),
+            Progress::Running(Some(metadata)),
+            Progress::Done(created)
+        ],
+        "{steps:#?}"
+    );
+    double.verify();
 }
 
 // ---- extra headers and query parameters ---------------------------------------------------

@@ -1,43 +1,79 @@
-//! The generated client against the fake Operations API, over real HTTP on 127.0.0.1.
+//! The generated client's Operations methods end to end, over real HTTP on 127.0.0.1.
+//!
+//! Most tests run against the runtime's test double (`runtime::testing`, the same one users
+//! get): it checks each request against what the crate's own builder describes and answers
+//! with typed values. What only a hand-made server can do stays with the fake of
+//! `tests/support/` (checking the token it was given, operations whose state changes) or a raw
+//! socket (a body cut short).
 
 use std::collections::BTreeSet;
 
 use discogen_tests::{operation_name, FakeOperations, PARENT};
 use futures_util::TryStreamExt;
-use networkconnectivity_v1::models::GoogleLongrunningCancelOperationRequest;
+use networkconnectivity_v1::models::{
+    Empty, GoogleLongrunningCancelOperationRequest, GoogleLongrunningOperation, OperationMetadata,
+};
 use networkconnectivity_v1::prelude::*;
+use networkconnectivity_v1::resources::projects::locations::operations::{
+    CancelCall, GetCall, ListCall, OperationsResource,
+};
+use networkconnectivity_v1::runtime::testing::{self, Double, ErrorReply, Pages};
 use networkconnectivity_v1::{Client, Error, Service};
+use serde_json::json;
 
-const TOKEN: &str = "test-access-token";
-const SEEDED: usize = 300;
-
-async fn setup() -> (FakeOperations, Client) {
-    let fake = FakeOperations::start(TOKEN, SEEDED).await;
-    let client = Client::builder()
-        .root_url(fake.base_url())
-        .bearer_token(TOKEN)
-        .build()
-        .unwrap();
-    (fake, client)
-}
-
-fn operations(
-    client: &Client,
-) -> networkconnectivity_v1::resources::projects::locations::operations::OperationsResource {
+fn operations(client: &Client) -> OperationsResource {
     Service::new(client).projects().locations().operations()
 }
 
+/// An operation as the service sends it, with a member the document does not describe.
+fn finished_operation(name: &str) -> GoogleLongrunningOperation {
+    serde_json::from_value(json!({
+        "name": name,
+        "done": true,
+        "metadata": {
+            "@type": "type.googleapis.com/google.cloud.networkconnectivity.v1.OperationMetadata",
+            "verb": "create",
+            "target": format!("{PARENT}/hubs/h"),
+        },
+        "response": {
+            "@type": "type.googleapis.com/google.cloud.networkconnectivity.v1.Hub",
+            "name": format!("{PARENT}/hubs/h"),
+        },
+        "futureField": {"index": 3},
+    }))
+    .unwrap()
+}
+
+/// `count` operations named as the fake names them.
+fn seeded_operations(count: usize) -> Vec<GoogleLongrunningOperation> {
+    (0..count)
+        .map(|i| {
+            let mut operation = GoogleLongrunningOperation::default();
+            operation.name = Some(operation_name(i));
+            operation.done = Some(i % 3 == 0);
+            operation
+        })
+        .collect()
+}
+
+// ---- against the test double ----------------------------------------------------------------
+
 #[tokio::test]
 async fn get_returns_the_operation_and_keeps_unknown_members() {
-    let (fake, client) = setup().await;
+    let double = Double::start().await;
+    let client = double.client();
     let name = operation_name(3);
+    let served = finished_operation(&name);
+    double
+        .expect(operations(&client).get(&name))
+        .reply(served.clone());
+
     let operation = operations(&client).get(&name).send().await.unwrap();
 
-    assert_eq!(operation.name.as_deref(), Some(name.as_str()));
+    assert_eq!(operation, served);
     assert_eq!(operation.done, Some(true));
     // An operation's metadata is JSON kept as received, read as the type it is when asked.
-    let metadata: networkconnectivity_v1::models::OperationMetadata =
-        operation.metadata.as_ref().unwrap().parse().unwrap();
+    let metadata: OperationMetadata = operation.metadata.as_ref().unwrap().parse().unwrap();
     assert_eq!(metadata.verb.as_deref(), Some("create"));
     assert_eq!(
         operation.response.as_ref().unwrap().to_value().unwrap()["@type"],
@@ -48,12 +84,10 @@ async fn get_returns_the_operation_and_keeps_unknown_members() {
         operation.unknown_fields["futureField"].to_value().unwrap()["index"],
         3
     );
-    let written = serde_json::to_value(&operation).unwrap();
-    assert_eq!(written, fake.operation(&name).unwrap());
 
-    let requests = fake.requests();
-    assert_eq!(requests.len(), 1);
-    let request = &requests[0];
+    let received = double.received::<GetCall>();
+    assert_eq!(received.len(), 1);
+    let request = received[0].raw();
     assert_eq!(request.method, "GET");
     assert_eq!(request.path, format!("/v1/{name}"));
     // Only the compact-reply parameter Google's Go clients send too.
@@ -62,120 +96,156 @@ async fn get_returns_the_operation_and_keeps_unknown_members() {
         vec![("prettyPrint".to_string(), "false".to_string())]
     );
     assert_eq!(
-        request.authorization.as_deref(),
-        Some("Bearer test-access-token")
+        request.header("authorization"),
+        Some(format!("Bearer {}", testing::BEARER_TOKEN).as_str())
     );
     assert!(request
-        .user_agent
-        .as_deref()
+        .header("user-agent")
         .unwrap()
         .starts_with("networkconnectivity-v1/"));
+    double.verify();
 }
 
 #[tokio::test]
 async fn item_stream_lists_every_operation_exactly_once() {
-    let (fake, client) = setup().await;
-    let names: Vec<String> = operations(&client)
+    const SEEDED: usize = 300;
+    let double = Double::start().await;
+    let client = double.client();
+    let served = seeded_operations(SEEDED);
+    double
+        .expect(operations(&client).list(PARENT).page_size(7))
+        .pages(Pages::of(served.clone()));
+
+    let listed: Vec<GoogleLongrunningOperation> = operations(&client)
         .list(PARENT)
         .page_size(7)
         .items()
-        .map_ok(|operation| operation.name.unwrap())
         .try_collect()
         .await
         .unwrap();
 
-    assert_eq!(names.len(), SEEDED);
-    let unique: BTreeSet<&String> = names.iter().collect();
+    assert_eq!(listed, served);
+    let unique: BTreeSet<_> = listed.iter().map(|o| o.name.clone()).collect();
     assert_eq!(unique.len(), SEEDED, "an operation came twice");
-    assert_eq!(names, fake.names());
 
-    // ceil(300 / 7) = 43 pages, each asking for 7, each after the first with the previous token.
-    let requests = fake.requests();
-    assert_eq!(requests.len(), SEEDED.div_ceil(7));
-    for (i, request) in requests.iter().enumerate() {
-        assert_eq!(request.method, "GET");
-        assert_eq!(request.path, format!("/v1/{PARENT}/operations"));
-        assert_eq!(request.param("pageSize"), Some("7"));
-        let expected_token = (i > 0).then(|| format!("after:{}", operation_name(i * 7 - 1)));
-        assert_eq!(
-            request.param("pageToken").map(str::to_string),
-            expected_token
-        );
-        assert_eq!(
-            request.authorization.as_deref(),
-            Some("Bearer test-access-token")
-        );
+    // ceil(300 / 7) = 43 pages, each asking for 7, each after the first with a new token.
+    let pages = double.received::<ListCall>();
+    assert_eq!(pages.len(), SEEDED.div_ceil(7));
+    assert_eq!(pages[0].query("pageToken"), None);
+    let tokens: BTreeSet<_> = pages[1..].iter().map(|p| p.query("pageToken")).collect();
+    assert_eq!(tokens.len(), pages.len() - 1, "a page token came twice");
+    for page in &pages {
+        assert_eq!(page.raw().path, format!("/v1/{PARENT}/operations"));
+        assert_eq!(page.query("pageSize"), Some("7"));
     }
+    double.verify();
 }
 
 #[tokio::test]
 async fn page_stream_and_a_single_page() {
-    let (fake, client) = setup().await;
+    let double = Double::start().await;
+    let client = double.client();
+    let served = seeded_operations(30);
+    double
+        .expect(operations(&client).list(PARENT).filter("done=true"))
+        .pages(Pages::of(served.clone()))
+        .times(2);
+
+    // Ten items a page: three pages, the last without a next token.
     let pages: Vec<_> = operations(&client)
         .list(PARENT)
-        .page_size(100)
+        .page_size(10)
         .filter("done=true")
         .pages()
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(pages.len(), 1);
-    assert_eq!(pages[0].operations.as_ref().unwrap().len(), SEEDED / 3);
-    assert!(pages[0].next_page_token.is_none());
+    assert_eq!(pages.len(), 3);
+    assert!(pages
+        .iter()
+        .all(|p| p.operations.as_ref().unwrap().len() == 10));
+    assert!(pages[1].next_page_token.is_some());
+    assert!(pages[2].next_page_token.is_none());
 
+    // One page alone, as `send` returns it.
     let page = operations(&client)
         .list(PARENT)
-        .page_size(10)
+        .filter("done=true")
         .send()
         .await
         .unwrap();
-    assert_eq!(page.operations.unwrap().len(), 10);
-    assert_eq!(
-        page.next_page_token.as_deref(),
-        Some(format!("after:{}", operation_name(9)).as_str())
-    );
-    let last = fake.requests().pop().unwrap();
+    // No page size: the double's default (50) covers the 30 items.
+    assert_eq!(page.operations.unwrap().len(), 30);
+    assert!(page.next_page_token.is_none());
+    let last = double.requests().pop().unwrap();
     assert_eq!(
         last.query,
         vec![
-            ("pageSize".to_string(), "10".to_string()),
+            ("filter".to_string(), "done=true".to_string()),
             ("prettyPrint".to_string(), "false".to_string())
         ]
     );
+    double.verify();
 }
 
 #[tokio::test]
-async fn cancel_then_get_reads_done_with_code_1() {
-    let (fake, client) = setup().await;
+async fn cancel_posts_an_empty_body_then_get_reads_code_1() {
+    let double = Double::start().await;
+    let client = double.client();
     let name = operation_name(7);
+    double
+        .expect(
+            operations(&client).cancel(&name, GoogleLongrunningCancelOperationRequest::default()),
+        )
+        .reply(Empty::default());
+    let mut cancelled = GoogleLongrunningOperation::default();
+    cancelled.name = Some(name.clone());
+    cancelled.done = Some(true);
+    cancelled.error = Some(
+        serde_json::from_value(json!({"code": 1, "message": "Operation was cancelled."})).unwrap(),
+    );
+    double
+        .expect(operations(&client).get(&name))
+        .reply(cancelled);
+
     let reply = operations(&client)
         .cancel(&name, GoogleLongrunningCancelOperationRequest::default())
         .send()
         .await
         .unwrap();
     assert!(reply.unknown_fields.is_empty());
-
-    let cancel = &fake.requests()[0];
-    assert_eq!(cancel.method, "POST");
-    assert_eq!(cancel.path, format!("/v1/{name}:cancel"));
-    assert_eq!(cancel.body, "{}");
+    let cancel = &double.received::<CancelCall>()[0];
+    assert_eq!(cancel.raw().method, "POST");
+    assert_eq!(cancel.raw().path, format!("/v1/{name}:cancel"));
+    assert_eq!(cancel.raw().body, b"{}");
 
     let operation = operations(&client).get(&name).send().await.unwrap();
     assert_eq!(operation.done, Some(true));
     let error = operation.error.unwrap();
     assert_eq!(error.code, Some(1));
     assert_eq!(error.message.as_deref(), Some("Operation was cancelled."));
+    double.verify();
 }
 
 #[tokio::test]
-async fn delete_then_get_is_a_404_not_found() {
-    let (fake, client) = setup().await;
+async fn a_404_is_a_service_error_with_google_s_details() {
+    let double = Double::start().await;
+    let client = double.client();
     let name = operation_name(11);
-    operations(&client).delete(&name).send().await.unwrap();
-    assert_eq!(fake.requests()[0].method, "DELETE");
-    assert!(fake.operation(&name).is_none());
+    double
+        .expect(operations(&client).delete(&name))
+        .reply(Empty::default());
+    double.expect(operations(&client).get(&name)).error(
+        ErrorReply::not_found(format!("Operation {name} not found")).detail(json!({
+            "@type": "type.googleapis.com/google.rpc.ResourceInfo",
+            "resourceName": name,
+        })),
+    );
 
+    operations(&client).delete(&name).send().await.unwrap();
     let error = operations(&client).get(&name).send().await.unwrap_err();
+
+    assert_eq!(double.requests()[0].method, "DELETE");
     assert_eq!(error.http_status(), Some(404));
     let service = error.as_service().expect("a service error");
     assert_eq!(service.status_name(), Some("NOT_FOUND"));
@@ -185,50 +255,31 @@ async fn delete_then_get_is_a_404_not_found() {
         "type.googleapis.com/google.rpc.ResourceInfo"
     );
     assert!(error.to_string().contains("HTTP 404 NOT_FOUND"), "{error}");
-}
-
-#[tokio::test]
-async fn a_wrong_token_is_refused_with_google_error_details() {
-    let fake = FakeOperations::start(TOKEN, 3).await;
-    let client = Client::builder()
-        .root_url(fake.base_url())
-        .bearer_token("stolen")
-        .build()
-        .unwrap();
-    let error = operations(&client)
-        .get(operation_name(0))
-        .send()
-        .await
-        .unwrap_err();
-    let service = error.as_service().unwrap();
-    assert_eq!(service.status, 401);
-    assert_eq!(service.status_name(), Some("UNAUTHENTICATED"));
-    assert_eq!(
-        service.error.as_ref().unwrap().details[0]["reason"],
-        "ACCESS_TOKEN_TYPE_UNSUPPORTED"
-    );
-    assert!(!error.to_string().contains("stolen"));
+    double.verify();
 }
 
 #[tokio::test]
 async fn standard_and_optional_parameters_go_in_the_query() {
-    let (fake, client) = setup().await;
+    let double = Double::start().await;
+    let client = double.client();
     // Parameters every revision of the document has, so that regenerating an older one is a
     // snapshot to review, not a compile error here (generator/tests/workflow.rs).
-    operations(&client)
-        .list(PARENT)
-        .filter("done=false")
-        .page_size(3)
-        .page_token("after:x")
-        .fields("operations(name,done),nextPageToken")
-        .quota_user("someone")
-        .pretty_print(false)
-        .xgafv(networkconnectivity_v1::runtime::Xgafv::V2)
-        .send()
-        .await
-        .unwrap();
-    let request = fake.requests().pop().unwrap();
-    let mut query = request.query.clone();
+    let call = || {
+        operations(&client)
+            .list(PARENT)
+            .filter("done=false")
+            .page_size(3)
+            .page_token("after:x")
+            .fields("operations(name,done),nextPageToken")
+            .quota_user("someone")
+            .pretty_print(false)
+            .xgafv(networkconnectivity_v1::runtime::Xgafv::V2)
+    };
+    double.expect(call()).reply(Default::default());
+
+    call().send().await.unwrap();
+
+    let mut query = double.requests().pop().unwrap().query;
     query.sort();
     let expected: Vec<(String, String)> = [
         ("$.xgafv", "2"),
@@ -243,11 +294,14 @@ async fn standard_and_optional_parameters_go_in_the_query() {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     assert_eq!(query, expected);
+    double.verify();
 }
 
 #[tokio::test]
 async fn a_name_that_does_not_match_the_pattern_is_refused_before_sending() {
-    let (fake, client) = setup().await;
+    // A double without expectations: any request that reached it would fail `verify`.
+    let double = Double::start().await;
+    let client = double.client();
     for bad in [
         "projects/p/locations/l", // the parent, not an operation
         "projects/p/locations/l/operations/op/../../../../hubs/x", // steers elsewhere
@@ -267,22 +321,92 @@ async fn a_name_that_does_not_match_the_pattern_is_refused_before_sending() {
         }
     }
     assert!(
-        fake.requests().is_empty(),
+        double.requests().is_empty(),
         "nothing may be sent: {:?}",
-        fake.requests()
+        double.requests()
     );
+    double.verify();
 }
 
 #[tokio::test]
 async fn the_client_debug_output_has_no_token() {
-    let (_fake, client) = setup().await;
+    let double = Double::start().await;
+    let client = double.client();
     let shown = format!("{client:?}");
-    assert!(!shown.contains(TOKEN), "{shown}");
+    assert!(!shown.contains(testing::BEARER_TOKEN), "{shown}");
     let call = operations(&client)
         .get(operation_name(1))
         .with_header("x-goog-iap-jwt-assertion", "secret-in-header");
     let shown = format!("{call:?}");
     assert!(!shown.contains("secret-in-header"), "{shown}");
+}
+
+// ---- against the fake: what it alone can do --------------------------------------------------
+
+const TOKEN: &str = "test-access-token";
+
+async fn fake_and_client(token: &str) -> (FakeOperations, Client) {
+    let fake = FakeOperations::start(TOKEN, 30).await;
+    let client = Client::builder()
+        .root_url(fake.base_url())
+        .bearer_token(token)
+        .build()
+        .unwrap();
+    (fake, client)
+}
+
+#[tokio::test]
+async fn the_fake_s_state_follows_cancel_and_delete() {
+    let (fake, client) = fake_and_client(TOKEN).await;
+    let cancelled = operation_name(7);
+    operations(&client)
+        .cancel(
+            &cancelled,
+            GoogleLongrunningCancelOperationRequest::default(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let operation = operations(&client).get(&cancelled).send().await.unwrap();
+    assert_eq!(operation.error.unwrap().code, Some(1));
+
+    let deleted = operation_name(11);
+    operations(&client).delete(&deleted).send().await.unwrap();
+    assert!(fake.operation(&deleted).is_none());
+    let error = operations(&client).get(&deleted).send().await.unwrap_err();
+    assert_eq!(error.http_status(), Some(404));
+
+    // The list reflects both: filtered by the server, read in one page.
+    let done: Vec<_> = operations(&client)
+        .list(PARENT)
+        .filter("done=true")
+        .page_size(100)
+        .items()
+        .map_ok(|operation| operation.name.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(done.contains(&cancelled));
+    assert!(!done.contains(&deleted));
+    assert_eq!(fake.names().len(), 29);
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_refused_with_google_error_details() {
+    let (_fake, client) = fake_and_client("stolen").await;
+    let error = operations(&client)
+        .get(operation_name(0))
+        .send()
+        .await
+        .unwrap_err();
+    let service = error.as_service().unwrap();
+    assert_eq!(service.status, 401);
+    assert_eq!(service.status_name(), Some("UNAUTHENTICATED"));
+    assert_eq!(
+        service.error.as_ref().unwrap().details[0]["reason"],
+        "ACCESS_TOKEN_TYPE_UNSUPPORTED"
+    );
+    assert!(!error.to_string().contains("stolen"));
 }
 
 #[tokio::test]

@@ -162,8 +162,6 @@ struct State {
     pending: BTreeMap<String, (usize, Value)>,
     faults: VecDeque<Fault>,
     log: Vec<Recorded>,
-    /// What `hubs.create` operations finish with instead of the hub (`{"error": ...}`).
-    create_outcome: Option<Value>,
     /// Bytes of [`Fault::Large`] replies handed to the connection so far.
     large_served: Arc<AtomicU64>,
 }
@@ -249,12 +247,6 @@ impl FakeOperations {
     /// Names of all stored operations, sorted.
     pub fn names(&self) -> Vec<String> {
         lock(&self.state).operations.keys().cloned().collect()
-    }
-
-    /// Makes the operations of the next `hubs.create` calls finish with `outcome`'s members
-    /// (`{"error": {...}}`) instead of the hub.
-    pub fn finish_creates_with(&self, outcome: Value) {
-        lock(&self.state).create_outcome = Some(outcome);
     }
 
     /// Bytes of [`Fault::Large`] replies the fake wrote so far: what the client read, plus
@@ -662,11 +654,7 @@ fn create_hub(
     let name = format!("{location}/operations/create-hub-{hub_id}");
     let operation = json!({"name": name, "done": false, "metadata": {"verb": "create"}});
     state.operations.insert(name.clone(), operation.clone());
-    let outcome = state
-        .create_outcome
-        .clone()
-        .unwrap_or_else(|| json!({ "response": hub }));
-    state.pending.insert(name, (2, outcome));
+    state.pending.insert(name, (2, json!({ "response": hub })));
     json_reply(operation)
 }
 
