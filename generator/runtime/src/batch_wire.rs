@@ -239,6 +239,33 @@ fn parse_http_reply(text: &Bytes) -> Result<PartReply, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// A batch reply from a server, well formed or not, is split and read without
+        /// panicking.
+        #[test]
+        fn any_batch_reply_is_read_without_panicking(
+            content_type in "[ -~]{0,60}",
+            boundary in "[a-z0-9_-]{1,12}",
+            parts in prop::collection::vec("[ -~\r\n]{0,120}", 0..4),
+        ) {
+            let _ = boundary_of(content_type.as_bytes());
+            let delimiter = format!("--{boundary}");
+            let mut body = String::new();
+            for part in &parts {
+                body.push_str(&format!("{delimiter}\r\n{part}\r\n"));
+            }
+            body.push_str(&format!("{delimiter}--"));
+            for part in split(&Bytes::from(body), &boundary) {
+                let _ = parse_part(&part);
+            }
+            let noise = Bytes::from(parts.concat());
+            let _ = parse_part(&noise);
+        }
+    }
 
     #[test]
     fn requests_are_written_as_googles_batch_format() {

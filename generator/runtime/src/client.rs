@@ -54,6 +54,10 @@ impl fmt::Debug for Client {
 const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default limit of opening a connection.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default limit of a connection that sends nothing while a reply is read (as the 60 s
+/// socket timeout of Google's Python client): what bounds a media download, which the
+/// attempt timeout does not.
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default limit of a JSON reply: far above what Google's APIs send in one page, far below
 /// what would hurt a process.
 pub const DEFAULT_MAX_REPLY_SIZE: u64 = 32 * 1024 * 1024;
@@ -85,6 +89,8 @@ pub struct ClientBuilder {
     max_reply_size: Option<u64>,
     /// Whether replies may come gzip-compressed (default: yes).
     gzip: Option<bool>,
+    /// How long a connection may send nothing while a reply is read.
+    read_timeout: Option<Duration>,
     /// A setting refused when it was given, reported by `build`.
     refused: Option<Error>,
 }
@@ -194,6 +200,16 @@ impl ClientBuilder {
         self
     }
 
+    /// How long a connection may send nothing while a reply is read before it counts as
+    /// broken (default: 60 s). This is what bounds a media download, which may take as long
+    /// as it needs while bytes arrive: a stalled one is resumed where it can be, or ends with
+    /// an error. Ignored with [`http_client`](Self::http_client), which brings its own
+    /// settings.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
     /// Sends requests through this `reqwest::Client` (proxies, TLS settings, client
     /// certificates for mutual TLS...) instead of a default one. Its redirect policy applies:
     /// the default client follows redirects only within the origin a request was sent to,
@@ -259,6 +275,7 @@ impl ClientBuilder {
                 let _ = rustls::crypto::ring::default_provider().install_default();
                 reqwest::Client::builder()
                     .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                    .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
                     .gzip(self.gzip.unwrap_or(true))
                     .redirect(same_origin_redirects())
                     .build()

@@ -196,7 +196,7 @@ impl Resume {
             (Some(known), Some(now)) => known == now,
             _ => true,
         };
-        let to_end = total.is_none_or(|total| range.last + 1 == total);
+        let to_end = total.is_none_or(|total| range.last.checked_add(1) == Some(total));
         if range.first != self.received || !whole || !to_end {
             return Err(format!(
                 "its partial reply has bytes {}-{} of {}, not the rest from byte {} of {}",
@@ -288,6 +288,10 @@ mod tests {
         }
         assert!(r.check_range(None).is_err());
         assert!(resume(5, None).check_range(Some(b"bytes 5-9/10")).is_ok());
+        // The last byte position of a u64, with a known length: refused, no overflow.
+        let huge = b"bytes 5-18446744073709551615/*";
+        assert!(resume(5, Some(1000)).check_range(Some(huge)).is_err());
+        assert!(resume(5, None).check_range(Some(huge)).is_ok());
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Long-running operations: start one, poll it until it is done with growing intervals (up to
 //! a deadline), and hand back its typed result, or its `google.rpc.Status` as an error.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
@@ -14,7 +13,7 @@ use serde_json::Value;
 use crate::api::ApiClient;
 use crate::error::{Error, Result, Status};
 use crate::json::{Json, RawJson};
-use crate::request::{ApiRequest, CallState, Params};
+use crate::request::{ApiRequest, CallState, Params, PathArg};
 use crate::send::{self, Prepared, Read};
 
 /// How a [`Poller`] spaces its polls and when it gives up.
@@ -374,7 +373,7 @@ async fn poll_once(api: &ApiClient, name: &str) -> Result<RawOperation> {
         )));
     };
     let mut params = Params::default();
-    params.path.push((variable, Cow::Borrowed(name)));
+    params.path.push(PathArg::plain(variable, name));
     let prepared = Prepared::new(&state, method, params, None, None)?;
     let reply = send::run(api, &prepared, Read::Json).await?;
     Ok(send::decode::<RawOperation>(reply, api.api.data_wrapper)?.into_body())

@@ -3,8 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::method::Segment;
+use crate::request::PathArg;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -88,10 +88,7 @@ fn resource_name_match(pattern: &str, value: &str) -> Option<bool> {
 
 /// Expands a path template with the values of its variables (by wire name), refusing values
 /// that do not match their pattern or that would change the request's target.
-pub(crate) fn expand(
-    template: &[Segment],
-    values: &[(&'static str, Cow<'_, str>)],
-) -> Result<String> {
+pub(crate) fn expand(template: &[Segment], values: &[PathArg<'_>]) -> Result<String> {
     let mut path = String::with_capacity(64);
     for segment in template {
         let (name, pattern, reserved) = match segment {
@@ -102,54 +99,59 @@ pub(crate) fn expand(
             Segment::Simple { name, pattern } => (*name, *pattern, false),
             Segment::Reserved { name, pattern } => (*name, *pattern, true),
         };
-        let Some((_, value)) = values.iter().find(|(n, _)| *n == name) else {
+        let Some(arg) = values.iter().find(|arg| arg.name == name) else {
             return Err(Error::invalid(
                 name,
                 "the path needs a value for this variable",
             ));
         };
-        check(name, value, pattern)?;
+        let value: &str = &arg.text;
+        check(value, pattern).map_err(|reason| refused(arg, value, reason))?;
         if reserved {
             for (i, piece) in value.split('/').enumerate() {
-                check_segment(name, piece)?;
+                check_segment(piece).map_err(|reason| refused(arg, piece, reason))?;
                 if i > 0 {
                     path.push('/');
                 }
                 path.extend(utf8_percent_encode(piece, SEGMENT));
             }
         } else {
-            check_segment(name, value)?;
+            check_segment(value).map_err(|reason| refused(arg, value, reason))?;
             path.extend(utf8_percent_encode(value, SEGMENT));
         }
     }
     Ok(path)
 }
 
-fn check(name: &'static str, value: &str, pattern: Option<&'static str>) -> Result<()> {
+/// The error for `arg`, quoting `part` of its value unless the value is a credential.
+fn refused(arg: &PathArg<'_>, part: &str, reason: impl std::fmt::Display) -> Error {
+    let part = if arg.secret { "<redacted>" } else { part };
+    Error::invalid(arg.name, format!("{part:?}: {reason}"))
+}
+
+fn check(value: &str, pattern: Option<&'static str>) -> std::result::Result<(), String> {
     match pattern {
-        Some(pattern) if !matches(pattern, value) => Err(Error::invalid(
-            name,
-            format!("{value:?} does not match the pattern {pattern}"),
-        )),
+        Some(pattern) if !matches(pattern, value) => {
+            Err(format!("does not match the pattern {pattern}"))
+        }
         _ => Ok(()),
     }
 }
 
-fn check_segment(name: &'static str, segment: &str) -> Result<()> {
-    let reason = if segment.is_empty() {
-        "an empty path segment is not allowed"
+fn check_segment(segment: &str) -> std::result::Result<(), &'static str> {
+    if segment.is_empty() {
+        Err("an empty path segment is not allowed")
     } else if segment == "." || segment == ".." {
-        "`.` and `..` path segments are not allowed"
+        Err("`.` and `..` path segments are not allowed")
     } else if segment.contains(['?', '#']) {
-        "`?` and `#` are not allowed in a path parameter"
+        Err("`?` and `#` are not allowed in a path parameter")
     } else if has_percent_escape(segment) {
-        "percent-encoded text (such as an encoded `/`, %2F) is not allowed; pass the plain value"
+        Err("percent-encoded text (such as an encoded `/`, %2F) is not allowed; pass the plain value")
     } else if segment.chars().any(char::is_control) {
-        "control characters are not allowed in a path parameter"
+        Err("control characters are not allowed in a path parameter")
     } else {
-        return Ok(());
-    };
-    Err(Error::invalid(name, format!("{segment:?}: {reason}")))
+        Ok(())
+    }
 }
 
 /// Whether `segment` holds a `%XX` escape: the client encodes values itself, so an escape in a
@@ -164,6 +166,7 @@ fn has_percent_escape(segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     const TEMPLATE: &[Segment] = &[
         Segment::Literal("v1/"),
@@ -181,7 +184,7 @@ mod tests {
     fn expand_with(name: &str, id: &str) -> Result<String> {
         expand(
             TEMPLATE,
-            &[("name", Cow::Borrowed(name)), ("id", Cow::Borrowed(id))],
+            &[PathArg::plain("name", name), PathArg::plain("id", id)],
         )
     }
 
@@ -212,9 +215,30 @@ mod tests {
         assert!(expand_with("projects/p/operations/o", "..").is_err());
         assert!(expand(
             TEMPLATE,
-            &[("name", Cow::Borrowed("projects/p/operations/o"))]
+            &[PathArg::plain("name", "projects/p/operations/o")]
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_credential_is_never_quoted_in_a_refusal() {
+        for bad in [
+            "projects/p/other/sk-secret",
+            "projects/p/operations/sk-secret%2F",
+        ] {
+            let arg = PathArg {
+                name: "name",
+                text: Cow::Borrowed(bad),
+                secret: true,
+            };
+            let error = expand(TEMPLATE, &[arg, PathArg::plain("id", "1")]).unwrap_err();
+            let shown = format!("{error} {error:?}");
+            assert!(!shown.contains("sk-secret"), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+        }
+        // A plain value is quoted, to say what was wrong with it.
+        let error = expand_with("projects/p/other/o", "1").unwrap_err();
+        assert!(error.to_string().contains("projects/p/other/o"), "{error}");
     }
 
     #[test]

@@ -82,6 +82,30 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Ranges from a server, well formed or not: never a panic, and what is read holds.
+        #[test]
+        fn any_range_header_is_read_without_panicking(
+            bytes in prop::collection::vec(any::<u8>(), 0..40),
+            first in any::<u64>(),
+            last in any::<u64>(),
+            total in prop::option::of(any::<u64>()),
+        ) {
+            let _ = parse_content_range(&bytes);
+            let _ = persisted_bytes(Some(&bytes));
+            let total_text = total.map_or("*".to_string(), |t| t.to_string());
+            let text = format!("bytes {first}-{last}/{total_text}");
+            if let Some(range) = parse_content_range(text.as_bytes()) {
+                prop_assert!(range.first <= range.last);
+                prop_assert!(range.total.is_none_or(|t| range.last < t));
+            }
+            let _ = persisted_bytes(Some(format!("bytes={first}-{last}").as_bytes()));
+        }
+    }
 
     #[test]
     fn chunk_ranges() {

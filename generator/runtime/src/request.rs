@@ -104,14 +104,18 @@ impl CallState {
 /// name.
 #[derive(Debug, Default)]
 pub struct Params<'a> {
-    pub(crate) path: Vec<(&'static str, Cow<'a, str>)>,
+    pub(crate) path: Vec<PathArg<'a>>,
     pub(crate) query: Query<'a>,
 }
 
 impl<'a> Params<'a> {
     /// The value of the path variable `name`.
     pub fn path(&mut self, name: &'static str, value: &'a impl PathValue) {
-        self.path.push((name, value.path_text()));
+        self.path.push(PathArg {
+            name,
+            text: value.path_text(),
+            secret: value.is_secret(),
+        });
     }
 
     /// A query parameter: nothing when `value` is an unset option or an empty list, one
@@ -187,6 +191,45 @@ impl<T: QueryValue> QueryValue for Vec<T> {
 pub trait PathValue {
     /// The value as text, before encoding.
     fn path_text(&self) -> Cow<'_, str>;
+
+    /// Whether the value is a credential, which errors and traces must not show.
+    fn is_secret(&self) -> bool {
+        false
+    }
+}
+
+/// A path variable's value, as a builder gives it.
+pub(crate) struct PathArg<'a> {
+    pub name: &'static str,
+    pub text: Cow<'a, str>,
+    /// A credential: shown as `<redacted>` in errors and traces.
+    pub secret: bool,
+}
+
+impl fmt::Debug for PathArg<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={:?}", self.name, self.shown())
+    }
+}
+
+impl<'a> PathArg<'a> {
+    /// A plain value (an operation's name, say).
+    pub(crate) fn plain(name: &'static str, text: &'a str) -> Self {
+        PathArg {
+            name,
+            text: Cow::Borrowed(text),
+            secret: false,
+        }
+    }
+
+    /// The value as errors, traces and `Debug` may show it.
+    pub(crate) fn shown(&self) -> &str {
+        if self.secret {
+            "<redacted>"
+        } else {
+            &self.text
+        }
+    }
 }
 
 impl PathValue for String {
@@ -215,6 +258,10 @@ impl<T: QueryValue> QueryValue for Secret<T> {
 impl<T: PathValue> PathValue for Secret<T> {
     fn path_text(&self) -> Cow<'_, str> {
         self.0.path_text()
+    }
+
+    fn is_secret(&self) -> bool {
+        true
     }
 }
 
@@ -324,8 +371,8 @@ pub trait Request: ApiRequest {
 
     /// Adds a header the document does not list, such as `If-Match` with a resource's `etag`.
     /// A header the client sets itself (`Authorization`, `User-Agent`, `Content-Type`,
-    /// `x-goog-*`...) or a name or value that is not valid HTTP refuses the call before
-    /// anything is sent.
+    /// `x-goog-api-client`, `x-goog-api-key`, `x-goog-api-version`, `x-goog-user-project`...)
+    /// or a name or value that is not valid HTTP refuses the call before anything is sent.
     fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let extras = self.state_mut().extras_mut();
         extras.headers.push((name.into(), Secretish(value.into())));

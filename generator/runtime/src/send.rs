@@ -164,7 +164,7 @@ impl Prepared {
             ));
         }
         let path = crate::path::expand(target.path, &params.path)?;
-        let resource = params.path.first().map(|(_, value)| value.to_string());
+        let resource = params.path.first().map(|arg| arg.shown().to_string());
 
         // The request ID: the call's own, or a fresh one unless the call says otherwise.
         let mut request_id = None;

@@ -424,7 +424,7 @@ async fn start_session<R: ApiRequest>(
     let uri = prepared.url.join(location).map_err(|e| {
         Error::UnexpectedReply(format!("the upload session's Location is no URL: {e}"))
     })?;
-    check_scheme(uri, &api.endpoint.root_url).map_err(Error::UnexpectedReply)
+    check_session_uri(uri, &api.endpoint.root_url).map_err(Error::UnexpectedReply)
 }
 
 pub(crate) fn no_media<R: ApiRequest>() -> Error {
@@ -435,20 +435,39 @@ pub(crate) fn no_media<R: ApiRequest>() -> Error {
 fn checked_uri(uri: &str, root_url: &str, what: &'static str) -> Result<reqwest::Url> {
     let parsed =
         reqwest::Url::parse(uri).map_err(|e| Error::invalid(what, format!("not a URL: {e}")))?;
-    check_scheme(parsed, root_url).map_err(|reason| Error::invalid(what, reason))
+    check_session_uri(parsed, root_url).map_err(|reason| Error::invalid(what, reason))
 }
 
-/// Only http(s) session URIs are used, and never plain http when the API is reached over
-/// https: every chunk carries the call's credentials.
-fn check_scheme(uri: reqwest::Url, root_url: &str) -> std::result::Result<reqwest::Url, String> {
+/// Every chunk carries the call's credentials, so a session URI is used only where the API
+/// itself is reached: http(s), never plain http for an https API, and on the API's own origin
+/// (scheme, host and port), as Google's session URIs are. A server (or a proxy) that names
+/// another host gets no token.
+fn check_session_uri(
+    uri: reqwest::Url,
+    root_url: &str,
+) -> std::result::Result<reqwest::Url, String> {
     match uri.scheme() {
-        "https" => Ok(uri),
-        "http" if !root_url.starts_with("https:") => Ok(uri),
-        "http" => Err("the upload session URI is plain http for an https API".to_string()),
-        scheme => Err(format!(
-            "the upload session URI has scheme `{scheme}`, not http(s)"
-        )),
+        "https" => {}
+        "http" if !root_url.starts_with("https:") => {}
+        "http" => return Err("the upload session URI is plain http for an https API".into()),
+        scheme => {
+            return Err(format!(
+                "the upload session URI has scheme `{scheme}`, not http(s)"
+            ))
+        }
     }
+    let api = reqwest::Url::parse(root_url)
+        .map_err(|e| format!("the API's root URL is no URL: {e}"))?
+        .origin();
+    if uri.origin() != api {
+        return Err(format!(
+            "the upload session URI is on {}, not on the API's {}: its chunks would carry \
+             the call's credentials there",
+            uri.origin().ascii_serialization(),
+            api.ascii_serialization()
+        ));
+    }
+    Ok(uri)
 }
 
 /// One `PUT` of bytes to the session URI.
@@ -609,9 +628,19 @@ mod tests {
     }
 
     #[test]
-    fn session_uris_are_http_or_https_without_downgrade() {
+    fn session_uris_are_http_or_https_without_downgrade_on_the_api_s_origin() {
         let https = "https://x.googleapis.com/";
         assert!(checked_uri("https://x.googleapis.com/upload?upload_id=1", https, "u").is_ok());
+        assert!(checked_uri("https://x.googleapis.com:443/u?upload_id=1", https, "u").is_ok());
+        for elsewhere in [
+            "https://evil.example/upload?upload_id=1",
+            "https://x.googleapis.com:8443/upload",
+            "https://x.googleapis.com.evil.example/upload",
+        ] {
+            let error = checked_uri(elsewhere, https, "u").unwrap_err().to_string();
+            assert!(error.contains("credentials"), "{elsewhere}: {error}");
+        }
+        assert!(checked_uri("http://127.0.0.1:2/upload", "http://127.0.0.1:1/", "u").is_err());
         assert!(checked_uri("http://x.googleapis.com/upload", https, "u").is_err());
         assert!(checked_uri("http://127.0.0.1:1/upload", "http://127.0.0.1:1/", "u").is_ok());
         assert!(checked_uri("file:///etc/passwd", "http://127.0.0.1:1/", "u").is_err());

@@ -40,6 +40,40 @@ fn ranges(server: &FakeServer) -> Vec<Option<String>> {
 }
 
 #[tokio::test]
+async fn a_download_that_stalls_is_resumed_after_the_read_timeout() {
+    let server = FakeServer::start().await;
+    let data = media(300_000);
+    server.put_file("f", data.clone());
+    server.fault_download(DownloadFault::Stall { after: 100_000 });
+    let client = Client::builder()
+        .retry_policy(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(5))
+                .max_backoff(Duration::from_millis(50)),
+        )
+        .read_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let service = Service::with_base_url(&client, server.base_url());
+
+    // Bounded loosely: the stalled connection would hold the download for a minute.
+    let received = tokio::time::timeout(Duration::from_secs(30), async {
+        let mut download = service.files().get("f").download_stream().await?;
+        let mut received = Vec::new();
+        while let Some(piece) = download.chunk().await? {
+            received.extend_from_slice(&piece);
+        }
+        Ok::<_, Error>(received)
+    })
+    .await
+    .expect("the stalled download was not given up")
+    .unwrap();
+
+    assert!(received == data, "the resumed download differs from the media");
+    assert_eq!(ranges(&server), [None, Some("bytes=100000-".to_string())]);
+}
+
+#[tokio::test]
 async fn a_download_cut_midway_resumes_with_range() {
     let server = FakeServer::start().await;
     let data = media(3_000_000);

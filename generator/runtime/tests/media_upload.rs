@@ -340,6 +340,18 @@ async fn untrusted_replies_end_the_upload_with_an_error() {
         assert!(error.to_string().contains("not http(s)"), "{error}");
     }
 
+    // A session on another origin (here another port of the same host): refused before any
+    // chunk, which would carry the token, is sent there.
+    let elsewhere = FakeServer::start().await;
+    server.next_location(&format!(
+        "{}upload/elsewhere?upload_id=x",
+        elsewhere.base_url()
+    ));
+    let error = upload(UploadSource::bytes(data.clone())).await.unwrap_err();
+    assert!(matches!(error, Error::UnexpectedReply(_)), "{error}");
+    assert!(error.to_string().contains("credentials"), "{error}");
+    assert!(elsewhere.events().is_empty(), "{:?}", elsewhere.events());
+
     // A saved session URI is checked the same way.
     let error = service
         .files()

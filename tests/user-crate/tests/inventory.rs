@@ -4,6 +4,7 @@
 use hub_inventory::hub_and_spokes;
 use networkconnectivity_v1::models::{Hub, Spoke};
 use networkconnectivity_v1::resources::projects::locations::global::hubs::CreateCall;
+use networkconnectivity_v1::resources::projects::locations::spokes::ListCall;
 use networkconnectivity_v1::runtime::testing::{Double, ErrorReply, OperationScript, Pages};
 use networkconnectivity_v1::Service;
 
@@ -61,6 +62,10 @@ async fn creates_the_hub_through_a_retried_503_then_lists_three_pages_of_spokes(
     assert_eq!(creates.len(), 2);
     assert!(creates[0].query("requestId").is_some());
     assert_eq!(creates[0].query("requestId"), creates[1].query("requestId"));
+    // Five spokes at the code's page size of 2: three pages.
+    let pages = double.received::<ListCall>();
+    assert_eq!(pages.len(), 3);
+    assert!(pages.iter().all(|page| page.query("pageSize") == Some("2")));
     double.verify();
 }
 

@@ -2,7 +2,6 @@
 //! still has answers, else a poll of a scripted operation, else an unexpected request, which
 //! is remembered and answered with a Google error naming the closest expectation.
 
-use std::borrow::Cow;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -10,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::api::{ApiClient, ApiInfo};
 use crate::method::{Method, Segment};
-use crate::request::{ApiRequest, CallState, Params};
+use crate::request::{ApiRequest, CallState, Params, PathArg};
 use crate::send::Prepared;
 
 use super::answer::{Answer, OperationPlan, PagePlan};
@@ -408,7 +407,7 @@ fn poll_path(api: &ApiClient, get: &'static Method, name: &str) -> Option<String
     let state = CallState::new(api);
     let variable = get.path_variables().next()?;
     let mut params = Params::default();
-    params.path.push((variable, Cow::Borrowed(name)));
+    params.path.push(PathArg::plain(variable, name));
     let prepared = Prepared::new(&state, get, params, None, None).ok()?;
     Some(prepared.url.path().to_string())
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::api::ApiInfo;
 use crate::json;
 use crate::method::{Method, Segment};
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, PathArg};
 
 use super::http::HttpRequest;
 
@@ -204,7 +204,7 @@ fn capture(
     segments: &[Segment],
     rest: &str,
     path: &str,
-    values: &mut Vec<(&'static str, Cow<'static, str>)>,
+    values: &mut Vec<PathArg<'static>>,
 ) -> bool {
     let Some((segment, tail)) = segments.split_first() else {
         return rest.is_empty()
@@ -230,7 +230,11 @@ fn capture(
             let Ok(value) = percent_encoding::percent_decode_str(&rest[..end]).decode_utf8() else {
                 return false;
             };
-            values.push((name, Cow::Owned(value.into_owned())));
+            values.push(PathArg {
+                name,
+                text: Cow::Owned(value.into_owned()),
+                secret: false,
+            });
             let found = capture(template, tail, &rest[end..], path, values);
             values.pop();
             found

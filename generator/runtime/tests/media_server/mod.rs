@@ -72,6 +72,8 @@ pub enum ChunkFault {
 pub enum DownloadFault {
     /// Send this many bytes, then break the connection.
     Cut { after: usize },
+    /// Send this many bytes, then nothing more, keeping the connection open (a minute).
+    Stall { after: usize },
     /// Answer a range request with the whole media (200), as servers without ranges do.
     IgnoreRange,
 }
@@ -656,6 +658,15 @@ fn download(inner: &Shared, file: &str, headers: &HeaderMap) -> Response {
             reply
                 .body(Body::from_stream(futures_util::stream::iter(pieces)))
                 .unwrap()
+        }
+        Some(DownloadFault::Stall { after }) => {
+            let head = body.slice(..after.min(body.len()));
+            let stalled = futures_util::stream::once(async move {
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                Err::<Bytes, _>(std::io::Error::other("stalled for a minute"))
+            });
+            let pieces = futures_util::stream::iter([Ok(head)]).chain(stalled);
+            reply.body(Body::from_stream(pieces)).unwrap()
         }
         _ => reply.body(Body::from(body)).unwrap(),
     }
