@@ -69,7 +69,10 @@ async fn a_download_that_stalls_is_resumed_after_the_read_timeout() {
     .expect("the stalled download was not given up")
     .unwrap();
 
-    assert!(received == data, "the resumed download differs from the media");
+    assert!(
+        received == data,
+        "the resumed download differs from the media"
+    );
     assert_eq!(ranges(&server), [None, Some("bytes=100000-".to_string())]);
 }
 
