@@ -29,7 +29,39 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("runtime_files.rs"), format!("&[\n{entries}]\n"))
         .expect("OUT_DIR is writable");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("runtime/Cargo.toml");
+    println!(
+        "cargo:rustc-env=DISCOGEN_RUNTIME_REQUIREMENT={}",
+        requirement(&package_version(&manifest))
+    );
     println!("cargo:rerun-if-changed=runtime");
+}
+
+/// The `version` of a manifest's `[package]` table.
+fn package_version(manifest: &str) -> String {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if let Some(value) = line.strip_prefix("version") {
+            if in_package {
+                let value = value.trim_start().trim_start_matches('=').trim();
+                return value.trim_matches('"').to_string();
+            }
+        }
+    }
+    panic!("runtime/Cargo.toml has no [package] version");
+}
+
+/// The caret requirement a generated crate names for `version`: `0.1` for 0.1.x (a 0.x minor
+/// release may break), `1` for 1.x.
+fn requirement(version: &str) -> String {
+    let mut parts = version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("0"), Some(minor)) => format!("0.{minor}"),
+        (Some(major), _) => major.to_string(),
+        _ => panic!("runtime/Cargo.toml's version {version:?} is not semver"),
+    }
 }
 
 /// Every `.rs` file under `root/dir`, by path relative to `root`.

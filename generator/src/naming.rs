@@ -100,20 +100,40 @@ pub const UNKNOWN_FIELDS: &str = "unknown_fields";
 pub const CALL_STATE_FIELD: &str = "call_state";
 
 /// Names a request builder's fields and setters must not take: the field of the call's state,
-/// and the methods builders get from the runtime's traits (a setter of the same name would
-/// hide them) or from `Clone`.
+/// and the methods builders get from the runtime's user-facing traits (a setter of the same
+/// name would hide them; a test in `runtime.rs` checks this list against the traits' sources)
+/// or from `Clone`.
 pub const BUILDER_RESERVED: &[&str] = &[
     CALL_STATE_FIELD,
+    "clone",
+    // Request (its `fields`, `quota_user`, `pretty_print` and `xgafv` set the standard query
+    // parameters of the same wire names: a method that declares one of them again gets a
+    // setter of that name, which sets the same parameter)
     "send",
     "send_with_response",
-    "send_and_wait",
-    "start",
+    "with_retry_policy",
+    "without_retries",
+    "with_attempt_timeout",
+    "with_timeout",
+    "with_idempotency",
+    "with_quota_project",
+    "with_header",
+    "with_query_param",
+    "without_request_id",
+    // PagedRequest
     "pages",
     "items",
+    // LongRunning
+    "send_and_wait",
+    "start",
+    // MediaUploadRequest
     "upload",
+    "upload_from",
+    "upload_resumable",
+    "resume_upload",
+    // MediaDownloadRequest
     "download",
     "download_stream",
-    "clone",
 ];
 
 /// Functions of the generated `Service` that resource accessors and the API's own methods must

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 /// binary too: every file of `runtime/` the crate builds from, listed by the build script.
 const RUNTIME_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
-/// The runtime crate's version, which a version requirement names.
-pub const RUNTIME_VERSION: &str = "0.1";
+/// The requirement on the runtime crate's version that generated crates name (`0.1`), from
+/// the runtime's Cargo.toml by the build script.
+pub const RUNTIME_VERSION: &str = env!("DISCOGEN_RUNTIME_REQUIREMENT");
 
 /// Where the vendored copy goes inside the generated crate.
 pub const VENDOR_DIR: &str = "discogen-runtime";
@@ -118,6 +119,64 @@ fn toml_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The functions a trait declares in `source` (the runtime file that defines it).
+    fn trait_functions(source: &str, name: &str) -> Vec<String> {
+        let start = source
+            .find(&format!("pub trait {name}"))
+            .unwrap_or_else(|| panic!("no trait {name}"));
+        let body = &source[start..];
+        let end = body.find("\n}").expect("the trait's closing brace");
+        body[..end]
+            .split("fn ")
+            .skip(1)
+            .filter_map(|rest| {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                (!name.is_empty()).then_some(name)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn builders_leave_every_method_of_the_runtime_s_user_traits_free() {
+        let file = |path: &str| {
+            RUNTIME_FILES
+                .iter()
+                .find(|(p, _)| *p == path)
+                .unwrap_or_else(|| panic!("no {path}"))
+                .1
+        };
+        let traits = [
+            ("src/request.rs", "Request"),
+            ("src/paging.rs", "PagedRequest"),
+            ("src/lro.rs", "LongRunning"),
+            ("src/media.rs", "MediaUploadRequest"),
+            ("src/media.rs", "MediaDownloadRequest"),
+        ];
+        let mut found = Vec::new();
+        for (path, name) in traits {
+            let functions = trait_functions(file(path), name);
+            assert!(!functions.is_empty(), "{name}: no functions found");
+            found.extend(functions);
+        }
+        // What the traits need from a builder, not for users; and the setters of standard
+        // parameters, which a method's own parameter of the same wire name may take (it sets
+        // the same query parameter).
+        let plumbing = ["set_page_token"];
+        let standard = ["fields", "quota_user", "pretty_print", "xgafv"];
+        let missing: Vec<&String> = found
+            .iter()
+            .filter(|f| !crate::naming::BUILDER_RESERVED.contains(&f.as_str()))
+            .filter(|f| !plumbing.contains(&f.as_str()) && !standard.contains(&f.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "not in naming::BUILDER_RESERVED: {missing:?}"
+        );
+    }
 
     #[test]
     fn a_vendored_copy_is_a_whole_crate() {
