@@ -329,7 +329,7 @@ fn main() {
                     .build()
                     .unwrap();
                 let service =
-                    networkconnectivity_v1::Service::with_base_url(&client, format!("{base}v1/"));
+                    networkconnectivity_v1::Service::with_base_url(&client, base.clone());
                 run(Generated(service.projects().locations().operations()), &mode).await
             }
             #[cfg(feature = "peers")]

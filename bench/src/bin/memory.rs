@@ -17,7 +17,7 @@ async fn main() {
         .bearer_token("token")
         .build()
         .unwrap();
-    let service = networkconnectivity_v1::Service::with_base_url(&client, format!("{base}v1/"));
+    let service = networkconnectivity_v1::Service::with_base_url(&client, base.clone());
     let before = discogen_bench::peak_rss_mib();
     let mut items = service
         .projects()

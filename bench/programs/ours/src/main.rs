@@ -15,7 +15,7 @@ async fn main() -> Result<(), Error> {
         .bearer_token(std::env::var("ACCESS_TOKEN").unwrap_or_default())
         .build()?;
     let service = match std::env::var("BENCH_BASE_URL") {
-        Ok(base) => Service::with_base_url(&client, format!("{base}v1/")),
+        Ok(base) => Service::with_base_url(&client, base),
         Err(_) => Service::new(&client),
     };
     let operations = service.projects().locations().operations();
