@@ -79,13 +79,9 @@ build_program() {
     say "2. the small program: $p"
     (cd "$dir" && cargo fetch --quiet)
     rm -rf "$dir/target"
-    if [ "$p" = ours ]; then
-        # The clean debug build of ours, with a timing report (cargo's own bookkeeping only).
-        debug[$p]=$(cd "$dir" && seconds cargo build --timings)
-        cp "$dir/target/cargo-timings/cargo-timing.html" "$bench/target/ours-cargo-timing.html"
-    else
-        debug[$p]=$(cd "$dir" && seconds cargo build)
-    fi
+    # The clean debug build, with a timing report (cargo's own bookkeeping only).
+    debug[$p]=$(cd "$dir" && seconds cargo build --timings)
+    cp "$dir/target/cargo-timings/cargo-timing.html" "$bench/target/$p-cargo-timing.html"
     touch "$bench/programs/${2:-$p}/src/main.rs"
     rebuild[$p]=$(cd "$dir" && seconds cargo build)
     if [ -z "$quick" ]; then
@@ -153,6 +149,13 @@ if [ -z "$quick" ]; then
             "${debug[$p]}" "$(add "${debug[$p]}" "${debug[ours]}" " s")" \
             "${release[$p]}" "$(add "${release[$p]}" "${release[ours]}" " s")" \
             "${size[$p]}" "$(awk -v a="${size[$p]}" -v b="${size[ours]}" 'BEGIN { printf "%+d KiB", a - b }')"
+    done
+    echo
+    echo "Compile work the feature adds to the clean debug build (\`cargo build --timings\`, unit time summed over units, less noisy than the wall clock of two builds minutes apart):"
+    echo
+    for p in ours-gzip ours-http2; do
+        printf -- '- %s: %s\n' "$(label "$p")" \
+            "$(python3 "$bench/timings.py" --added "$bench/target/ours-cargo-timing.html" "$bench/target/$p-cargo-timing.html")"
     done
     echo
 fi
@@ -273,11 +276,14 @@ for client in $clients; do
         "$(awk -v a="$per_page" -v b="$floor_page" 'BEGIN { printf "%.2f", a / b }')"
 done
 echo
-echo "The functions with the most instructions of their own in the generated client's run of $gets gets (\`callgrind_annotate\`, first lines):"
+echo "Where the generated client's instructions per get go: (run of $gets gets − warm-up-only run) / $gets, by function (\`callgrind_annotate\`), own instructions:"
 echo
-echo '```'
-callgrind_annotate "$cg/generated-gets-$gets.out" 2>/dev/null | sed -n '/^Ir/,$p' | sed -n '3,30p' | cut -c1-160
-echo '```'
+python3 "$bench/callgrind_diff.py" "$cg/generated-gets-$gets.out" "$cg/generated-gets-0.out" "$gets" 20
+echo
+echo "and inclusive, for the runtime's functions and what it asks of reqwest:"
+echo
+python3 "$bench/callgrind_diff.py" "$cg/generated-gets-$gets.out" "$cg/generated-gets-0.out" "$gets" 14 \
+    --inclusive '--filter=discogen_runtime|tracing::instrument|RequestBuilder::(timeout|headers)|Sleep as|url::ParseOptions::parse|Client::execute_request'
 echo
 echo "Request shapes the server saw (method, path without digits, query names, header names):"
 echo

@@ -1,27 +1,53 @@
-"""Prints the longest units of a `cargo build --timings` report as a Markdown table.
+"""Reads `cargo build --timings` reports (target/cargo-timings/cargo-timing.html).
 
-python3 timings.py target/cargo-timings/cargo-timing.html [COUNT]
+python3 timings.py REPORT [COUNT]          the COUNT longest units, as a Markdown table
+python3 timings.py --added BASE VARIANT    the units VARIANT builds that BASE does not (by
+                                           name, version and target), and their compile time
 """
 import json
 import re
 import sys
 
-html = open(sys.argv[1], encoding="utf-8").read()
-count = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", html, re.S).group(1))
-total = re.search(r"<td>Total time:</td><td>([^<]*)</td>", html)
-print("| unit | seconds | of which codegen (after metadata) |")
-print("|---|---:|---:|")
-for unit in sorted(units, key=lambda u: -u["duration"])[:count]:
+
+def units(path):
+    html = open(path, encoding="utf-8").read()
+    data = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", html, re.S).group(1))
+    total = re.search(r"<td>Total time:</td><td>([^<]*)</td>", html)
+    return data, (total.group(1) if total else "?")
+
+
+def label(unit):
     target = unit.get("target", "").strip()
-    name = f'{unit["name"]} {unit["version"]}{(" " + target) if target else ""}'
-    rmeta = unit.get("rmeta_time")
-    codegen = f'{unit["duration"] - rmeta:.1f}' if rmeta is not None else ""
-    print(f'| {name} | {unit["duration"]:.1f} | {codegen} |')
-build_scripts = sum(u["duration"] for u in units if "build script" in u.get("target", ""))
+    return f'{unit["name"]} {unit["version"]}{(" " + target) if target else ""}'
+
+
+def is_build_script(unit):
+    return "build-script" in unit.get("target", "") or "build script" in unit.get("target", "")
+
+
+if sys.argv[1] == "--added":
+    base, _ = units(sys.argv[2])
+    variant, _ = units(sys.argv[3])
+    known = {label(u) for u in base}
+    added = sorted((u for u in variant if label(u) not in known), key=lambda u: -u["duration"])
+    names = ", ".join(f'{label(u)} {u["duration"]:.1f} s' for u in added[:6])
+    more = f", {len(added) - 6} more" if len(added) > 6 else ""
+    difference = sum(u["duration"] for u in variant) - sum(u["duration"] for u in base)
+    print(
+        f'{difference:+.1f} s of unit time in all; new units {sum(u["duration"] for u in added):.1f} s '
+        f"({names}{more})"
+    )
+    sys.exit(0)
+
+data, total = units(sys.argv[1])
+count = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+print("| unit | seconds |")
+print("|---|---:|")
+for unit in sorted(data, key=lambda u: -u["duration"])[:count]:
+    print(f'| {label(unit)} | {unit["duration"]:.1f} |')
 print()
 print(
-    f"{len(units)} units, {sum(u['duration'] for u in units):.1f} s of unit time in all "
-    f"({build_scripts:.1f} s of build scripts), "
-    f"total wall time {total.group(1) if total else '?'}."
+    f"{len(data)} units, {sum(u['duration'] for u in data):.1f} s of unit time in all "
+    f"({sum(u['duration'] for u in data if is_build_script(u)):.1f} s of build scripts, "
+    f"compiling and running them), total wall time {total}."
 )
