@@ -41,10 +41,17 @@ if sys.argv[1] == "--added":
 
 data, total = units(sys.argv[1])
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-print("| unit | seconds |")
-print("|---|---:|")
+def codegen(unit):
+    for name, span in unit.get("sections") or []:
+        if name == "codegen":
+            return f'{span["end"] - span["start"]:.1f}'
+    return ""
+
+
+print("| unit | seconds | of which codegen |")
+print("|---|---:|---:|")
 for unit in sorted(data, key=lambda u: -u["duration"])[:count]:
-    print(f'| {label(unit)} | {unit["duration"]:.1f} |')
+    print(f'| {label(unit)} | {unit["duration"]:.1f} | {codegen(unit)} |')
 print()
 print(
     f"{len(data)} units, {sum(u['duration'] for u in data):.1f} s of unit time in all "
