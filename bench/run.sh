@@ -172,7 +172,7 @@ for selection in "" "--no-default-features --features operations"; do
     (cd "$root" && CARGO_TARGET_DIR="$build_target" cargo build --quiet -p networkconnectivity-v1 $selection)
     (cd "$root" && CARGO_TARGET_DIR="$build_target" cargo clean --quiet -p networkconnectivity-v1)
     took=$(cd "$root" && seconds env CARGO_TARGET_DIR="$build_target" cargo build -p networkconnectivity-v1 $selection)
-    rlib=$(ls -S "$build_target"/debug/deps/libnetworkconnectivity_v1-*.rlib | head -n 1)
+    rlib=$(ls -t "$build_target"/debug/deps/libnetworkconnectivity_v1-*.rlib | head -n 1)
     label="networkconnectivity-v1, all features"
     [ -n "$selection" ] && label="networkconnectivity-v1, \`operations\` only"
     printf '| %s | %s s | %s | %s KiB |\n' "$label" "$took" "$lines" "$(kib "$rlib")"

@@ -1,7 +1,10 @@
 //! Client cost per call against `server` (another process on 127.0.0.1), one client per process
 //! so that no client warms caches or grows the allocator for another. CLIENT is one of hand
 //! (reqwest + serde_json, the floor), hyper (hyper-util's client + serde_json), generated,
-//! apis-rs, official.
+//! apis-rs, official; and two variants of the floor for the analysis in BENCHMARKS.md, not in
+//! run.sh: hand-url (base URL parsed once, path and query set per call) and hand-timeout (the
+//! floor plus what the runtime adds on the wire: `prettyPrint=false`, two headers and a
+//! per-request timeout; gets only).
 //!
 //! client_cost BASE_URL CLIENT rate CALLS
 //!     CPU time (getrusage) per get and per list page of 100, and gets per second with one task
@@ -34,7 +37,9 @@ trait Client: Clone + Send + Sync + 'static {
 }
 
 #[derive(Clone)]
-struct Generated(networkconnectivity_v1::resources::projects::locations::operations::OperationsResource);
+struct Generated(
+    networkconnectivity_v1::resources::projects::locations::operations::OperationsResource,
+);
 
 impl Client for Generated {
     fn label(&self) -> &'static str {
@@ -100,6 +105,87 @@ impl Client for ByHand {
         let page: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(page["operations"].as_array().map(Vec::len), Some(100));
     }
+}
+
+/// reqwest + serde_json with the base URL parsed once: each call clones it and sets the path
+/// and query (no scheme or host parsing per call).
+#[derive(Clone)]
+struct ByHandUrl {
+    http: reqwest::Client,
+    base: reqwest::Url,
+}
+
+impl Client for ByHandUrl {
+    fn label(&self) -> &'static str {
+        "reqwest + serde_json by hand, base URL parsed once"
+    }
+    async fn get(&self, i: usize) {
+        let mut url = self.base.clone();
+        url.set_path(&format!("v1/{}", name(i)));
+        url.set_query(Some("prettyPrint=false"));
+        let bytes = self
+            .http
+            .get(url)
+            .bearer_auth("token")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let op: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert!(op.get("done").is_some());
+    }
+    async fn page(&self, token: usize) {
+        let mut url = self.base.clone();
+        url.set_path(&format!("v1/{PARENT}/operations"));
+        url.set_query(Some(&format!("pageSize=100&pageToken={token}")));
+        let bytes = self
+            .http
+            .get(url)
+            .bearer_auth("token")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let page: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(page["operations"].as_array().map(Vec::len), Some(100));
+    }
+}
+
+/// reqwest + serde_json, URL string with prettyPrint=false, and a per-request timeout: the
+/// floor plus what the runtime adds to every request on the wire.
+#[derive(Clone)]
+struct ByHandTimeout {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Client for ByHandTimeout {
+    fn label(&self) -> &'static str {
+        "reqwest by hand + prettyPrint=false + per-request timeout + 2 headers"
+    }
+    async fn get(&self, i: usize) {
+        let url = format!("{}v1/{}?prettyPrint=false", self.base, name(i));
+        let bytes = self
+            .http
+            .get(url)
+            .bearer_auth("token")
+            .header("x-goog-api-client", "gl-rust/1.95 gdcl/0.3.0")
+            .header("user-agent", "networkconnectivity-v1/0.3.0")
+            .timeout(std::time::Duration::from_secs(60))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let op: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert!(op.get("done").is_some());
+    }
+    async fn page(&self, _token: usize) {}
 }
 
 /// hyper-util's pooled client with serde_json by hand: what a client without reqwest's layers
@@ -302,7 +388,9 @@ fn main() {
     // Counting runs on one thread (no work stealing, no idle workers spinning), so that callgrind
     // counts the same work every run; rates use two workers as an application would.
     let runtime = match mode[0].as_str() {
-        "count" => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        "count" => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
         _ => tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -316,6 +404,21 @@ fn main() {
                 let http = reqwest::Client::builder().build().unwrap();
                 run(ByHand { http, base }, &mode).await
             }
+            "hand-url" => {
+                let http = reqwest::Client::builder().build().unwrap();
+                run(
+                    ByHandUrl {
+                        http,
+                        base: reqwest::Url::parse(&base).unwrap(),
+                    },
+                    &mode,
+                )
+                .await
+            }
+            "hand-timeout" => {
+                let http = reqwest::Client::builder().build().unwrap();
+                run(ByHandTimeout { http, base }, &mode).await
+            }
             "hyper" => {
                 let http = hyper_util::client::legacy::Client::builder(
                     hyper_util::rt::TokioExecutor::new(),
@@ -328,9 +431,12 @@ fn main() {
                     .bearer_token("token")
                     .build()
                     .unwrap();
-                let service =
-                    networkconnectivity_v1::Service::with_base_url(&client, base.clone());
-                run(Generated(service.projects().locations().operations()), &mode).await
+                let service = networkconnectivity_v1::Service::with_base_url(&client, base.clone());
+                run(
+                    Generated(service.projects().locations().operations()),
+                    &mode,
+                )
+                .await
             }
             #[cfg(feature = "peers")]
             "apis-rs" => {
