@@ -1,17 +1,29 @@
-//! Client cost per call against `server` (another process on 127.0.0.1): CPU time of this
-//! process per `get` and per list page of 100, and calls per second with one task and with 16,
-//! for the generated client and for reqwest + serde_json by hand (the floor).
+//! Client cost per call against `server` (another process on 127.0.0.1), one client per process
+//! so that no client warms caches or grows the allocator for another. CLIENT is one of hand
+//! (reqwest + serde_json, the floor), hyper (hyper-util's client + serde_json), generated,
+//! apis-rs, official; and two variants of the floor for the analysis in BENCHMARKS.md, not in
+//! run.sh: hand-url (base URL parsed once, path and query set per call) and hand-timeout (the
+//! floor plus what the runtime adds on the wire: `prettyPrint=false`, two headers and a
+//! per-request timeout; gets only).
 //!
-//! client_cost BASE_URL CALLS CLIENT    (CLIENT: hand, generated, apis-rs, official; one per
-//! process, so no client warms caches or grows the allocator for another)
+//! client_cost BASE_URL CLIENT rate CALLS
+//!     CPU time (getrusage) per get and per list page of 100, and gets per second with one task
+//!     and with 16 concurrent tasks; one Markdown row.
+//! client_cost BASE_URL CLIENT count gets|pages N
+//!     for `valgrind --tool=callgrind`: on one thread, a fixed warm-up (WARM_GETS gets and
+//!     WARM_PAGES pages), then N gets or N list pages of 100, nothing else. Instructions per
+//!     call are (run with N - run with 0) / N: start-up, warm-up and exit cancel out.
 
 use std::time::{Duration, Instant};
 
 use discogen_bench::cpu_time;
 use futures_util::future::join_all;
+use networkconnectivity_v1::prelude::*;
 
 const PARENT: &str = "projects/bench-project/locations/us-central1";
 const TOTAL: usize = 10_000;
+const WARM_GETS: usize = 200;
+const WARM_PAGES: usize = 10;
 
 fn name(i: usize) -> String {
     format!("{PARENT}/operations/op-{:08}", i % TOTAL)
@@ -25,30 +37,21 @@ trait Client: Clone + Send + Sync + 'static {
 }
 
 #[derive(Clone)]
-struct Generated(networkconnectivity_v1::Client);
+struct Generated(
+    networkconnectivity_v1::resources::projects::locations::operations::OperationsResource,
+);
 
 impl Client for Generated {
     fn label(&self) -> &'static str {
         "generated client (networkconnectivity-v1)"
     }
     async fn get(&self, i: usize) {
-        let op = self
-            .0
-            .projects()
-            .locations()
-            .operations()
-            .get(name(i))
-            .send()
-            .await
-            .unwrap();
+        let op = self.0.get(name(i)).send().await.unwrap();
         assert!(op.done.is_some());
     }
     async fn page(&self, token: usize) {
         let page = self
             .0
-            .projects()
-            .locations()
-            .operations()
             .list(PARENT)
             .page_size(100)
             .page_token(token.to_string())
@@ -99,6 +102,131 @@ impl Client for ByHand {
             .bytes()
             .await
             .unwrap();
+        let page: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(page["operations"].as_array().map(Vec::len), Some(100));
+    }
+}
+
+/// reqwest + serde_json with the base URL parsed once: each call clones it and sets the path
+/// and query (no scheme or host parsing per call).
+#[derive(Clone)]
+struct ByHandUrl {
+    http: reqwest::Client,
+    base: reqwest::Url,
+}
+
+impl Client for ByHandUrl {
+    fn label(&self) -> &'static str {
+        "reqwest + serde_json by hand, base URL parsed once"
+    }
+    async fn get(&self, i: usize) {
+        let mut url = self.base.clone();
+        url.set_path(&format!("v1/{}", name(i)));
+        url.set_query(Some("prettyPrint=false"));
+        let bytes = self
+            .http
+            .get(url)
+            .bearer_auth("token")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let op: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert!(op.get("done").is_some());
+    }
+    async fn page(&self, token: usize) {
+        let mut url = self.base.clone();
+        url.set_path(&format!("v1/{PARENT}/operations"));
+        url.set_query(Some(&format!("pageSize=100&pageToken={token}")));
+        let bytes = self
+            .http
+            .get(url)
+            .bearer_auth("token")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let page: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(page["operations"].as_array().map(Vec::len), Some(100));
+    }
+}
+
+/// reqwest + serde_json, URL string with prettyPrint=false, and a per-request timeout: the
+/// floor plus what the runtime adds to every request on the wire.
+#[derive(Clone)]
+struct ByHandTimeout {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Client for ByHandTimeout {
+    fn label(&self) -> &'static str {
+        "reqwest by hand + prettyPrint=false + per-request timeout + 2 headers"
+    }
+    async fn get(&self, i: usize) {
+        let url = format!("{}v1/{}?prettyPrint=false", self.base, name(i));
+        let bytes = self
+            .http
+            .get(url)
+            .bearer_auth("token")
+            .header("x-goog-api-client", "gl-rust/1.95 gdcl/0.3.0")
+            .header("user-agent", "networkconnectivity-v1/0.3.0")
+            .timeout(std::time::Duration::from_secs(60))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let op: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert!(op.get("done").is_some());
+    }
+    async fn page(&self, _token: usize) {}
+}
+
+/// hyper-util's pooled client with serde_json by hand: what a client without reqwest's layers
+/// (as google-apis-rs is) can reach.
+#[derive(Clone)]
+struct HyperByHand {
+    http: hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        http_body_util::Empty<bytes::Bytes>,
+    >,
+    base: String,
+}
+
+impl HyperByHand {
+    async fn fetch(&self, url: String) -> bytes::Bytes {
+        use http_body_util::BodyExt;
+        let request = hyper::Request::get(url)
+            .header("authorization", "Bearer token")
+            .body(http_body_util::Empty::new())
+            .unwrap();
+        let response = self.http.request(request).await.unwrap();
+        assert!(response.status().is_success());
+        response.into_body().collect().await.unwrap().to_bytes()
+    }
+}
+
+impl Client for HyperByHand {
+    fn label(&self) -> &'static str {
+        "hyper + serde_json by hand"
+    }
+    async fn get(&self, i: usize) {
+        let bytes = self.fetch(format!("{}v1/{}", self.base, name(i))).await;
+        let op: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert!(op.get("done").is_some());
+    }
+    async fn page(&self, token: usize) {
+        let url = format!(
+            "{}v1/{PARENT}/operations?pageSize=100&pageToken={token}",
+            self.base
+        );
+        let bytes = self.fetch(url).await;
         let page: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(page["operations"].as_array().map(Vec::len), Some(100));
     }
@@ -217,52 +345,129 @@ async fn measure<C: Client>(client: C, calls: usize) -> String {
     )
 }
 
+/// The fixed warm-up, then `n` gets or `n` pages: the run callgrind counts.
+async fn count<C: Client>(client: C, what: &str, n: usize) -> String {
+    for i in 0..WARM_GETS {
+        client.get(i).await;
+    }
+    for p in 0..WARM_PAGES {
+        client.page(p * 100).await;
+    }
+    match what {
+        "gets" => {
+            for i in 0..n {
+                client.get(WARM_GETS + i).await;
+            }
+        }
+        "pages" => {
+            for p in 0..n {
+                client.page(((WARM_PAGES + p) * 100) % (TOTAL - 100)).await;
+            }
+        }
+        other => panic!("count gets|pages, not {other}"),
+    }
+    format!("{}: {n} {what}", client.label())
+}
+
 fn micros(d: Duration) -> String {
     format!("{:.0} µs", d.as_secs_f64() * 1e6)
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let mut args = std::env::args().skip(1);
-    let base = args.next().expect("BASE_URL");
-    let calls: usize = args.next().map_or(5000, |n| n.parse().expect("CALLS"));
-    let which = args.next().unwrap_or_else(|| "generated".to_string());
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let generated = networkconnectivity_v1::Client::builder()
-        .base_url(&base)
-        .bearer_token("token")
-        .build()
-        .unwrap();
-    let by_hand = ByHand {
-        http: reqwest::Client::builder().build().unwrap(),
-        base: base.clone(),
-    };
-    match which.as_str() {
-        "hand" => println!("{}", measure(by_hand, calls).await),
-        "generated" => println!("{}", measure(Generated(generated), calls).await),
-        #[cfg(feature = "peers")]
-        "apis-rs" => {
-            let http =
-                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                    .build(hyper_util::client::legacy::connect::HttpConnector::new());
-            let mut hub =
-                google_networkconnectivity1::Networkconnectivity::new(http, "token".to_string());
-            hub.base_url(base.clone());
-            hub.root_url(base.clone());
-            println!("{}", measure(ApisRs(hub), calls).await);
-        }
-        #[cfg(feature = "peers")]
-        "official" => {
-            let official = google_cloud_networkconnectivity_v1::client::HubService::builder()
-                .with_endpoint(base.trim_end_matches('/'))
-                .with_credentials(google_cloud_auth::credentials::anonymous::Builder::new().build())
-                .build()
-                .await
-                .unwrap();
-            println!("{}", measure(Official(official), calls).await);
-        }
-        other => println!(
-            "| {other} | not built: run with `--features peers` (bench/run.sh does) | | | |"
-        ),
+async fn run<C: Client>(client: C, mode: &[String]) -> String {
+    let number = |i: usize| -> usize { mode[i].parse().expect("a number") };
+    match mode[0].as_str() {
+        "rate" => measure(client, number(1)).await,
+        "count" => count(client, &mode[1], number(2)).await,
+        other => panic!("rate or count, not {other}"),
     }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (base, which, mode) = (args[0].clone(), args[1].clone(), args[2..].to_vec());
+    // Counting runs on one thread (no work stealing, no idle workers spinning), so that callgrind
+    // counts the same work every run; rates use two workers as an application would.
+    let runtime = match mode[0].as_str() {
+        "count" => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        _ => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build(),
+    }
+    .unwrap();
+    let line = runtime.block_on(async move {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        match which.as_str() {
+            "hand" => {
+                let http = reqwest::Client::builder().build().unwrap();
+                run(ByHand { http, base }, &mode).await
+            }
+            "hand-url" => {
+                let http = reqwest::Client::builder().build().unwrap();
+                run(
+                    ByHandUrl {
+                        http,
+                        base: reqwest::Url::parse(&base).unwrap(),
+                    },
+                    &mode,
+                )
+                .await
+            }
+            "hand-timeout" => {
+                let http = reqwest::Client::builder().build().unwrap();
+                run(ByHandTimeout { http, base }, &mode).await
+            }
+            "hyper" => {
+                let http = hyper_util::client::legacy::Client::builder(
+                    hyper_util::rt::TokioExecutor::new(),
+                )
+                .build(hyper_util::client::legacy::connect::HttpConnector::new());
+                run(HyperByHand { http, base }, &mode).await
+            }
+            "generated" => {
+                let client = networkconnectivity_v1::Client::builder()
+                    .bearer_token("token")
+                    .build()
+                    .unwrap();
+                let service = networkconnectivity_v1::Service::with_base_url(&client, base.clone());
+                run(
+                    Generated(service.projects().locations().operations()),
+                    &mode,
+                )
+                .await
+            }
+            #[cfg(feature = "peers")]
+            "apis-rs" => {
+                let http = hyper_util::client::legacy::Client::builder(
+                    hyper_util::rt::TokioExecutor::new(),
+                )
+                .build(hyper_util::client::legacy::connect::HttpConnector::new());
+                let mut hub = google_networkconnectivity1::Networkconnectivity::new(
+                    http,
+                    "token".to_string(),
+                );
+                hub.base_url(base.clone());
+                hub.root_url(base.clone());
+                run(ApisRs(hub), &mode).await
+            }
+            #[cfg(feature = "peers")]
+            "official" => {
+                let official = google_cloud_networkconnectivity_v1::client::HubService::builder()
+                    .with_endpoint(base.trim_end_matches('/'))
+                    .with_credentials(
+                        google_cloud_auth::credentials::anonymous::Builder::new().build(),
+                    )
+                    .build()
+                    .await
+                    .unwrap();
+                run(Official(official), &mode).await
+            }
+            other => format!(
+                "| {other} | not built: run with `--features peers` (bench/run.sh does) | | | |"
+            ),
+        }
+    });
+    println!("{line}");
 }

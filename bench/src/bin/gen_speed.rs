@@ -3,12 +3,14 @@
 //!
 //! gen_speed RUNS DOC...            one table row per document
 //! gen_speed --corpus DIR OUT       every *.json of DIR generated into OUT, in parallel
+//! gen_speed --write DOC OUT         DOC's crate generated into OUT (depending on this
+//!                                   workspace's runtime by path), for the build benchmarks
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use discogen::{discovery, emit, layout, output, render, resolve, Selection};
+use discogen::{discovery, emit, history, layout, listing, output, render, resolve, surface, Options, Runtime, Selection};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -33,7 +35,7 @@ fn once(file: &str, bytes: &[u8], out: &Path) -> Steps {
     let doc = discovery::parse(file, bytes).expect("parses");
     let parse = t.elapsed();
     let t = Instant::now();
-    let api = resolve::resolve(&doc, file, &Selection::default()).expect("resolves");
+    let (api, release) = resolve::resolve(&doc, file, &Selection::default(), None).expect("resolves");
     let resolve = t.elapsed();
     let t = Instant::now();
     let mut rust: Vec<(String, String)> = emit::rust_files(&api)
@@ -45,9 +47,22 @@ fn once(file: &str, bytes: &[u8], out: &Path) -> Steps {
     let t = Instant::now();
     layout::apply(&mut rust).expect("rustfmt");
     let format = t.elapsed();
+    // The rest of `discogen::generate`: Cargo.toml and README, the API listing, the surface
+    // record and the changelog.
     let t = Instant::now();
     let mut files: std::collections::BTreeMap<String, String> = rust.into_iter().collect();
-    files.extend(render::files(&api, emit::example_code(&api)).expect("renders"));
+    let runtime = Runtime::default_for(out);
+    files.extend(render::files(&api, emit::example_code(&api), &runtime).expect("renders"));
+    let surface = surface::Surface::of(&doc);
+    files.insert(
+        history::SURFACE_FILE.to_string(),
+        history::record(&surface, &listing::items(&api)),
+    );
+    files.insert(
+        history::CHANGELOG_FILE.to_string(),
+        history::changelog(&api.generated_header(), &api.crate_name, &release, None),
+    );
+    std::hint::black_box(listing::text(&api));
     let render = t.elapsed();
     let _ = std::fs::remove_dir_all(out);
     let t = Instant::now();
@@ -68,9 +83,17 @@ fn main() {
     if args.first().map(String::as_str) == Some("--corpus") {
         return corpus(Path::new(&args[1]), Path::new(&args[2]));
     }
+    if args.first().map(String::as_str) == Some("--write") {
+        let out = Path::new(&args[2]);
+        let generated = discogen::generate(Path::new(&args[1]), &Options::for_output(out), None)
+            .expect("generates");
+        let _ = std::fs::remove_dir_all(out);
+        output::write(out, &generated.files).expect("writes");
+        return;
+    }
     let runs: usize = args[0].parse().expect("RUNS");
     let scratch = std::env::temp_dir().join(format!("discogen-bench-{}", std::process::id()));
-    println!("| document | size | parse | resolve | emit | format (rustfmt) | render | write | total | total without rustfmt |");
+    println!("| document | size | parse | resolve | emit | format (rustfmt) | render, listing, history | write | total | total without rustfmt |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for path in &args[1..] {
         let bytes = std::fs::read(path).expect("readable document");
@@ -119,7 +142,8 @@ fn corpus(dir: &Path, out: &Path) {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(doc) = docs.get(i) else { break };
                 let target = out.join(doc.file_stem().unwrap());
-                let result = discogen::generate(doc, &Selection::default())
+                let options = Options::for_output(&target);
+                let result = discogen::generate(doc, &options, None)
                     .and_then(|g| output::write(&target, &g.files).map(|_| ()));
                 if let Err(e) = result {
                     failed.fetch_add(1, Ordering::Relaxed);

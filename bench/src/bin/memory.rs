@@ -5,6 +5,7 @@
 //! memory BASE_URL COUNT
 
 use futures_util::TryStreamExt;
+use networkconnectivity_v1::prelude::*;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -13,12 +14,12 @@ async fn main() {
     let count: usize = args.next().expect("COUNT").parse().expect("COUNT");
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = networkconnectivity_v1::Client::builder()
-        .base_url(&base)
         .bearer_token("token")
         .build()
         .unwrap();
+    let service = networkconnectivity_v1::Service::with_base_url(&client, base.clone());
     let before = discogen_bench::peak_rss_mib();
-    let mut items = client
+    let mut items = service
         .projects()
         .locations()
         .operations()

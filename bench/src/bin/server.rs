@@ -1,15 +1,22 @@
 //! A fast fake of the Operations API for the client benchmarks, in its own process so its work
 //! does not count as the client's: `server PORT TOTAL` serves TOTAL operations on 127.0.0.1.
-//! Replies are prebuilt bytes, so the server is not the bottleneck.
+//! Replies are prebuilt bytes, so the server is not the bottleneck. Every client gets the same
+//! bytes for the same call: the reply depends only on the path and on `pageSize`/`pageToken`
+//! (other query parameters, such as the `prettyPrint=false` and `$alt` some clients send, and
+//! headers, such as request IDs, are ignored). Each new request shape (method, path with the
+//! numbers taken out, query names, header names) is printed once to stderr, so a run shows
+//! what each client sends.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 
 struct Data {
     operations: Vec<Bytes>,
+    shapes: Mutex<HashSet<String>>,
 }
 
 #[tokio::main]
@@ -21,10 +28,14 @@ async fn main() {
         operations: (0..total)
             .map(|i| Bytes::from(serde_json::to_vec(&discogen_bench::operation(i)).unwrap()))
             .collect(),
+        shapes: Mutex::new(HashSet::new()),
     });
-    let app = axum::Router::new().fallback(move |uri: Uri| {
+    let app = axum::Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap| {
         let data = data.clone();
-        async move { reply(&data, &uri) }
+        async move {
+            log_shape(&data, &method, &uri, &headers);
+            reply(&data, &method, &uri)
+        }
     });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
@@ -33,9 +44,32 @@ async fn main() {
     axum::serve(listener, app).await.expect("serve");
 }
 
-fn reply(data: &Data, uri: &Uri) -> axum::response::Response {
+/// Prints a request's shape the first time it is seen.
+fn log_shape(data: &Data, method: &Method, uri: &Uri, headers: &HeaderMap) {
+    let path: String = uri.path().chars().filter(|c| !c.is_ascii_digit()).collect();
+    let mut query: Vec<&str> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| kv.split('=').next().unwrap_or_default())
+        .collect();
+    query.sort();
+    let mut names: Vec<&str> = headers.keys().map(|k| k.as_str()).collect();
+    names.sort();
+    let shape = format!("{method} {path} ?{} [{}]", query.join("&"), names.join(", "));
+    if data.shapes.lock().unwrap().insert(shape.clone()) {
+        eprintln!("request shape: {shape}");
+    }
+}
+
+fn reply(data: &Data, method: &Method, uri: &Uri) -> axum::response::Response {
     let json = [("content-type", "application/json; charset=UTF-8")];
     let path = uri.path();
+    // cancel and delete answer an empty message.
+    if path.ends_with(":cancel") || method == Method::DELETE {
+        return (StatusCode::OK, json, "{}").into_response();
+    }
     if path.ends_with("/operations") {
         let param = |name: &str| {
             uri.query()
