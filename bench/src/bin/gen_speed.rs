@@ -35,7 +35,11 @@ fn once(file: &str, bytes: &[u8], out: &Path) -> Steps {
     let doc = discovery::parse(file, bytes).expect("parses");
     let parse = t.elapsed();
     let t = Instant::now();
-    let (api, release) = resolve::resolve(&doc, file, &Selection::default(), None).expect("resolves");
+    let resolve::Resolved {
+        api,
+        items,
+        release,
+    } = resolve::resolve(&doc, file, &Selection::default(), None).expect("resolves");
     let resolve = t.elapsed();
     let t = Instant::now();
     let mut rust: Vec<(String, String)> = emit::rust_files(&api)
@@ -56,13 +60,13 @@ fn once(file: &str, bytes: &[u8], out: &Path) -> Steps {
     let surface = surface::Surface::of(&doc);
     files.insert(
         history::SURFACE_FILE.to_string(),
-        history::record(&surface, &listing::items(&api)),
+        history::record(&surface, &items),
     );
     files.insert(
         history::CHANGELOG_FILE.to_string(),
         history::changelog(&api.generated_header(), &api.crate_name, &release, None),
     );
-    std::hint::black_box(listing::text(&api));
+    std::hint::black_box(listing::text(&items));
     let render = t.elapsed();
     let _ = std::fs::remove_dir_all(out);
     let t = Instant::now();
