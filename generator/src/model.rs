@@ -510,3 +510,26 @@ pub struct Variant {
     pub description: Option<String>,
     pub deprecated: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::HttpMethod;
+    use discogen_runtime::HttpMethod as RuntimeMethod;
+
+    /// The generator documents each method's retry behaviour from its verb; the runtime decides
+    /// it from the same verb. The two rules must agree.
+    #[test]
+    fn idempotency_by_verb_is_the_runtimes() {
+        for (ours, runtime) in [
+            (HttpMethod::Get, RuntimeMethod::Get),
+            (HttpMethod::Post, RuntimeMethod::Post),
+            (HttpMethod::Put, RuntimeMethod::Put),
+            (HttpMethod::Patch, RuntimeMethod::Patch),
+            (HttpMethod::Delete, RuntimeMethod::Delete),
+        ] {
+            assert_eq!(ours.is_idempotent(), runtime.is_idempotent(), "{ours:?}");
+            assert_eq!(ours.as_str(), runtime.as_str());
+            assert_eq!(ours.variant(), format!("{runtime:?}"));
+        }
+    }
+}

@@ -65,9 +65,7 @@ fn resource_name_match(pattern: &str, value: &str) -> Option<bool> {
     };
     // After each `[^/]+`, the text goes on with a `/` (or ends): matching is then
     // deterministic, up to the next `/`.
-    let deterministic = pieces()
-        .skip(1)
-        .all(|p| p.is_empty() || p.starts_with('/'));
+    let deterministic = pieces().skip(1).all(|p| p.is_empty() || p.starts_with('/'));
     if !pieces().all(literal) || !deterministic {
         return None;
     }
