@@ -54,8 +54,9 @@ static BATCH: Method = Method::new("batch", HttpMethod::Post, &[]);
 /// connection or a timeout only when every call in it is idempotent, since it may have
 /// reached the service). Then calls answered with a transient status (408, 429, 5xx) are sent
 /// again in a new batch, as the policy allows, when they are idempotent (by their verb,
-/// their request ID, or `with_idempotency(true)`). The reply is read up to the client's limit
-/// for JSON replies.
+/// their request ID, or `with_idempotency(true)`). Both kinds of retry count against the same
+/// attempts of the policy, so a batch sends at most `max_attempts` requests. The reply is read
+/// up to the client's limit for JSON replies.
 pub struct Batch {
     api: ApiClient,
     options: RequestOptions,
@@ -212,7 +213,16 @@ impl Batch {
             let calls: Vec<&Call> = pending.iter().map(|(call, _)| call).collect();
             let outcomes = match send_round(&self.api, &url, &calls, &options, &attempts).await {
                 Ok(outcomes) => outcomes,
-                Err(error) => return finish_after_failure(pending, error),
+                Err(error) => {
+                    // The round is tried again here, not inside `send::run`, so that the
+                    // batch's requests and its calls' retries share one count of attempts.
+                    let idempotent = pending.iter().all(|(call, _)| call.prepared.idempotent);
+                    let transient = error.is_transient(idempotent);
+                    match attempts.wait_or_fail(error, transient).await {
+                        Ok(()) => continue,
+                        Err(error) => return finish_after_failure(pending, error),
+                    }
+                }
             };
             pending = settle(pending, outcomes, &mut attempts).await;
         }
@@ -319,6 +329,8 @@ async fn send_round(
     let mut options = options.clone();
     // What is left of the batch's deadline, after earlier rounds.
     options.timeout = attempts.left().or(options.timeout);
+    // One request per round: [`Batch::send`] decides about trying again.
+    options.retry = Some(RetryPolicy::none());
     let prepared = Prepared {
         method: &BATCH,
         url: url.clone(),

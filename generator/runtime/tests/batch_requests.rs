@@ -142,6 +142,33 @@ async fn a_batch_failing_as_a_whole_is_retried_only_when_every_call_is_idempoten
 }
 
 #[tokio::test]
+async fn a_batch_sends_at_most_max_attempts_requests_whatever_fails() {
+    let server = FakeServer::start().await;
+    let policy = RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20));
+    let client = Client::builder().retry_policy(policy).build().unwrap();
+    let service = Service::with_base_url(&client, server.base_url());
+    let notes = service.notes();
+    // The first round gets through, with the GET answered 503; every round after fails as a
+    // whole. The call's retry and the whole batch's share the 3 attempts.
+    server.fault_note("a", 503);
+    server.fault_batch(0);
+    for _ in 0..10 {
+        server.fault_batch(503);
+    }
+
+    let mut batch = service.batch();
+    let a = batch.add(notes.get("a"));
+    batch.send().await.unwrap();
+
+    let error = a.take().unwrap_err();
+    assert_eq!(error.http_status(), Some(503), "{error}");
+    assert_eq!(batches(&server).len(), 3, "one request per attempt");
+}
+
+#[tokio::test]
 async fn more_than_1000_calls_are_refused_before_sending() {
     let server = FakeServer::start().await;
     let service = Service::with_base_url(&client(), server.base_url());

@@ -183,7 +183,8 @@ impl FakeServer {
         lock(&self.inner).note_faults.insert(id.into(), status);
     }
 
-    /// Answers the next batch request as a whole with `status`.
+    /// Answers the next batch request as a whole with `status` (0: lets that one through, to
+    /// fail a later one).
     pub fn fault_batch(&self, status: u16) {
         lock(&self.inner).batch_faults.push_back(status);
     }
@@ -716,7 +717,7 @@ fn batch(inner: &Shared, headers: &HeaderMap, body: Bytes) -> Response {
     };
     let text = String::from_utf8_lossy(&body).to_string();
     let fault = lock(inner).batch_faults.pop_front();
-    if let Some(status) = fault {
+    if let Some(status) = fault.filter(|status| *status != 0) {
         lock(inner).events.push(Event::Batch { calls: Vec::new() });
         return json_reply(status, &google_error(status, "injected failure"));
     }
