@@ -101,6 +101,11 @@ impl Download {
         &self.headers
     }
 
+    /// The status and headers of the reply, once the media is read.
+    pub(crate) fn into_parts(self) -> (u16, HeaderMap) {
+        (self.status, self.headers)
+    }
+
     /// The next piece of the media as it arrives, or `None` after the last. A connection
     /// that breaks before the end is resumed when it can be, and is an error otherwise, never
     /// a short success.

@@ -240,12 +240,19 @@ fn related_type(boundary: &str) -> Result<HeaderValue> {
 pub trait MediaDownloadRequest: ApiRequest {
     /// Sends the call for the resource's media (`alt=media`) and returns its bytes with the
     /// reply's status and headers (`Content-Type` says what they are). The media is held in
-    /// memory whole: use [`download_stream`](Self::download_stream) for large media.
+    /// memory whole: use [`download_stream`](Self::download_stream) for large media. It is
+    /// read as that stream is: retries and the attempt timeout cover the wait for the reply's
+    /// headers, a connection that stalls or breaks part-way is resumed where it broke when the
+    /// server supports it, and the whole media takes as long as it takes.
     fn download(self) -> impl Future<Output = Result<Response<Bytes>>> + Send {
         async move {
-            let prepared = prepare_download(&self)?;
-            let reply = send::run(&self.state().api, &prepared, Read::Unlimited).await?;
-            Ok(Response::new(reply.status, reply.headers, reply.body))
+            let mut download = self.download_stream().await?;
+            let mut body = bytes::BytesMut::new();
+            while let Some(piece) = download.chunk().await? {
+                body.extend_from_slice(&piece);
+            }
+            let (status, headers) = download.into_parts();
+            Ok(Response::new(status, headers, body.freeze()))
         }
     }
 

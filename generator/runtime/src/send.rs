@@ -74,8 +74,6 @@ pub(crate) struct Prepared {
 pub(crate) enum Read {
     /// Whole, up to the client's limit for JSON replies.
     Json,
-    /// Whole, without a limit (media the caller asked to hold in memory).
-    Unlimited,
     /// Not at all: the body is handed back to be streamed.
     Stream,
 }
@@ -576,7 +574,6 @@ pub(crate) async fn receive(
         });
     }
     let body = match (success, read) {
-        (true, Read::Unlimited) => response.bytes().await.map_err(Error::transport)?,
         (true, _) => match read_at_most(response, max).await? {
             (body, false) => body,
             (_, true) => return Err(Error::ReplyTooLarge { status, limit: max }),

@@ -134,6 +134,26 @@ async fn a_server_that_ignores_ranges_ends_the_download_with_an_error() {
 }
 
 #[tokio::test]
+async fn a_whole_download_cut_midway_resumes_with_range() {
+    let server = FakeServer::start().await;
+    let data = media(3_000_000);
+    server.put_file("f", data.clone());
+    server.fault_download(DownloadFault::Cut { after: 1_000_000 });
+    let service = Service::with_base_url(&client(), server.base_url());
+
+    let reply = service.files().get("f").download().await.unwrap();
+
+    assert!(reply.body() == &data, "the resumed download differs");
+    let ranges = ranges(&server);
+    assert_eq!(
+        ranges.len(),
+        2,
+        "asked for the rest, not again from the start: {ranges:?}"
+    );
+    assert!(ranges[1].is_some(), "{ranges:?}");
+}
+
+#[tokio::test]
 async fn whole_downloads_still_work() {
     let server = FakeServer::start().await;
     let data = media(100_000);
