@@ -42,6 +42,8 @@ pub struct Generated {
     pub layout: layout::Layout,
     /// The crate's version (`0.2.0+20261029`).
     pub version: String,
+    /// Whether this generation is a new release (a new CHANGELOG entry), not the same one again.
+    pub new_release: bool,
     /// What changed in the API since the previous generation, when it recorded its surface.
     pub diff: Option<diff::Diff>,
     /// What changed in the Rust API since the previous generation, when it recorded it.
@@ -147,6 +149,7 @@ fn build(
         files,
         layout,
         version: release.version,
+        new_release: release.is_new,
         diff: release.diff,
         api_changes: release.api_changes,
         listing: listing::text(&items),

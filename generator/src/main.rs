@@ -216,10 +216,14 @@ fn summary(generated: &discogen::Generated, out: &std::path::Path) -> String {
         ),
         None => format!("revision {}", generated.revision),
     };
+    let changelog = out.join(discogen::history::CHANGELOG_FILE);
+    let changelog = match generated.new_release {
+        true => format!("details in {}", changelog.display()),
+        false => format!("no new entry in {}", changelog.display()),
+    };
     format!(
-        "{api}; {document}; version {}; details in {}",
-        generated.version,
-        out.join(discogen::history::CHANGELOG_FILE).display()
+        "{api}; {document}; version {}; {changelog}",
+        generated.version
     )
 }
 
