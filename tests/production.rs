@@ -381,6 +381,49 @@ async fn the_overall_deadline_bounds_the_whole_call() {
     assert!((2..=4).contains(&attempts), "{attempts} attempts");
 }
 
+/// A token source that never answers (a metadata server that hangs).
+struct HangingToken;
+
+impl networkconnectivity_v1::TokenSource for HangingToken {
+    fn token(&self) -> networkconnectivity_v1::TokenFuture<'_> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn a_token_source_that_hangs_cannot_hold_a_call_past_its_deadline() {
+    let fake = start().await;
+    let client = Client::builder()
+        .root_url(fake.base_url())
+        .token_source(HangingToken)
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+
+    let started = Instant::now();
+    let call = operations(&client)
+        .get(operation_name(0))
+        .with_attempt_timeout(Duration::from_millis(200))
+        .with_timeout(Duration::from_millis(600))
+        .send();
+    // The outer bound only turns a hang into a failure; the call must end by itself.
+    let error = tokio::time::timeout(Duration::from_secs(10), call)
+        .await
+        .expect("the call waited for the token past its deadline")
+        .unwrap_err();
+
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(550),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        fake.requests().is_empty(),
+        "nothing is sent without a token"
+    );
+}
+
 // ---- error kinds ------------------------------------------------------------------------
 
 #[tokio::test]

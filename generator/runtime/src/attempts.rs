@@ -1,7 +1,7 @@
-//! Requests sent one at a time outside [`send::run`](crate::send::run)'s retry loop, for the
-//! protocols that must look at each reply before deciding what to send next (the chunks of a
-//! resumable upload, a download resumed where it broke, the rounds of a batch), and the retry
-//! bookkeeping they share: the call's [`RetryPolicy`], its attempt timeout and its deadline.
+//! One request with the client's headers, and the retry bookkeeping every step that sends
+//! requests shares (a whole call in [`send::run`](crate::send::run), the chunks of a resumable
+//! upload, a download resumed where it broke, the rounds of a batch): the call's
+//! [`RetryPolicy`], its attempt timeout and its deadline.
 
 use std::time::{Duration, Instant};
 
@@ -11,6 +11,7 @@ use crate::api::ApiClient;
 use crate::error::{Error, Result};
 use crate::options::{RequestOptions, RetryPolicy};
 use crate::request::CallState;
+use crate::send::client_headers;
 
 /// A call's options, with what it leaves unset taken from its client.
 pub(crate) fn resolved_options(state: &CallState) -> RequestOptions {
@@ -23,7 +24,8 @@ pub(crate) fn resolved_options(state: &CallState) -> RequestOptions {
 
 /// Sends one request with the client's headers (credentials, user agent...), giving up after
 /// `limit` (which covers the whole exchange unless `headers_only`, when it covers the wait for
-/// the reply's headers: a streamed body is read later, for as long as it takes).
+/// the reply's headers: a streamed body is read later, for as long as it takes). Getting the
+/// credentials counts against `limit`: a token source that hangs cannot hold a call past it.
 pub(crate) async fn send_once(
     api: &ApiClient,
     method: reqwest::Method,
@@ -33,7 +35,15 @@ pub(crate) async fn send_once(
     limit: Option<Duration>,
     headers_only: bool,
 ) -> Result<reqwest::Response> {
-    crate::send::client_headers(api, &mut headers).await?;
+    let started = Instant::now();
+    let timed_out = || Error::timeout(started.elapsed(), 1);
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, client_headers(api, &mut headers))
+            .await
+            .map_err(|_| timed_out())??,
+        None => client_headers(api, &mut headers).await?,
+    }
+    let limit = limit.map(|limit| limit.saturating_sub(started.elapsed()));
     let mut builder = api.client.inner.http.request(method, url).headers(headers);
     if let Some(body) = body {
         builder = builder.body(body);
@@ -41,7 +51,7 @@ pub(crate) async fn send_once(
     match limit {
         Some(limit) if headers_only => tokio::time::timeout(limit, builder.send())
             .await
-            .map_err(|_| Error::timeout(limit, 1))?,
+            .map_err(|_| timed_out())?,
         Some(limit) => {
             builder = builder.timeout(limit);
             builder.send().await
@@ -51,9 +61,10 @@ pub(crate) async fn send_once(
     .map_err(Error::transport)
 }
 
-/// Counts the failures of one step (a chunk, a resumption, a batch round) against the call's
-/// retry policy and deadline: how long the next request may take, and whether and when to try
-/// again after a failure.
+/// Counts the failures of one step (a whole call, a chunk, a resumption, a batch round) against
+/// the call's retry policy and deadline: how long the next request may take, and whether and
+/// when to try again after a failure. The deadline (`with_timeout`) and the policy's elapsed
+/// limit run from the step's start, and start afresh with [`restart`](Self::restart).
 pub(crate) struct Attempts {
     policy: RetryPolicy,
     attempt_timeout: Option<Duration>,
@@ -62,15 +73,49 @@ pub(crate) struct Attempts {
     failures: u32,
 }
 
+/// Why a failure is not tried again, for tracing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GiveUp {
+    NotTransient,
+    OutOfAttempts,
+    /// The service asks for a wait longer than the policy's longest.
+    WaitTooLong,
+    /// The wait would end past the policy's elapsed limit or the deadline.
+    OutOfTime,
+}
+
+impl GiveUp {
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            GiveUp::NotTransient => "not retried: not a transient failure",
+            GiveUp::OutOfAttempts => "not retried: no attempt left",
+            GiveUp::WaitTooLong => {
+                "not retried: the service asks to wait longer than the retry policy allows"
+            }
+            GiveUp::OutOfTime => "not retried: the wait would end past the deadline",
+        }
+    }
+}
+
 impl Attempts {
     pub(crate) fn new(options: &RequestOptions) -> Attempts {
+        Attempts::starting_at(options, Instant::now())
+    }
+
+    /// As [`new`](Self::new), for a step that began at `started`.
+    pub(crate) fn starting_at(options: &RequestOptions, started: Instant) -> Attempts {
         Attempts {
             policy: options.retry.clone().unwrap_or_default(),
             attempt_timeout: options.attempt_timeout,
             timeout: options.timeout,
-            started: Instant::now(),
+            started,
             failures: 0,
         }
+    }
+
+    /// Failures counted so far: the next attempt is number `failures() + 1`.
+    pub(crate) fn failures(&self) -> u32 {
+        self.failures
     }
 
     /// Starts counting afresh: the step made progress, so its next failure is a first one.
@@ -84,7 +129,7 @@ impl Attempts {
     pub(crate) fn limit(&self) -> Result<Option<Duration>> {
         match self.left() {
             Some(left) if left.is_zero() => {
-                Err(Error::timeout(self.started.elapsed(), self.failures + 1))
+                Err(Error::timeout(self.started.elapsed(), self.failures))
             }
             Some(left) => Ok(Some(self.attempt_timeout.map_or(left, |t| t.min(left)))),
             None => Ok(self.attempt_timeout),
@@ -97,31 +142,51 @@ impl Attempts {
         Some(timeout.saturating_sub(self.started.elapsed()))
     }
 
-    /// Counts a failure, and returns the wait before trying again, or `None` when it must not
-    /// be retried: not `transient`, out of attempts, or the wait would end past the policy's
+    /// `error` of the attempt that just failed, a timeout saying how long the step has taken
+    /// and how many attempts it made (a request's own timeout knows neither).
+    pub(crate) fn account(&self, error: Error) -> Error {
+        match error {
+            Error::Timeout { .. } => Error::timeout(self.started.elapsed(), self.failures + 1),
+            error => error,
+        }
+    }
+
+    /// Counts a failure, and returns the wait before trying again, or why it must not be
+    /// retried: not `transient`, out of attempts, or the wait would end past the policy's
     /// elapsed limit or the deadline. A wait the service asks for is honoured when the policy
     /// allows it, as for every other call.
-    pub(crate) fn retry_delay(&mut self, error: &Error, transient: bool) -> Option<Duration> {
+    pub(crate) fn retry_delay(
+        &mut self,
+        error: &Error,
+        transient: bool,
+    ) -> std::result::Result<Duration, GiveUp> {
         self.failures += 1;
-        if !transient || self.failures >= self.policy.attempts() {
-            return None;
+        if !transient {
+            return Err(GiveUp::NotTransient);
+        }
+        if self.failures >= self.policy.attempts() {
+            return Err(GiveUp::OutOfAttempts);
         }
         let delay = match error.retry_after() {
-            Some(asked) if asked > self.policy.max_wait() => return None,
+            Some(asked) if asked > self.policy.max_wait() => return Err(GiveUp::WaitTooLong),
             Some(asked) => asked,
             None => self.policy.backoff(self.failures),
         };
         let resume = self.started.elapsed().saturating_add(delay);
         let past_elapsed = self.policy.elapsed_limit().is_some_and(|l| resume > l);
         let past_deadline = self.timeout.is_some_and(|t| resume >= t);
-        (!past_elapsed && !past_deadline).then_some(delay)
+        match past_elapsed || past_deadline {
+            true => Err(GiveUp::OutOfTime),
+            false => Ok(delay),
+        }
     }
 
     /// Waits before trying again after `error`, or hands it back when it must not be retried
     /// (see [`retry_delay`](Self::retry_delay)).
     pub(crate) async fn wait_or_fail(&mut self, error: Error, transient: bool) -> Result<()> {
+        let error = self.account(error);
         match self.retry_delay(&error, transient) {
-            Some(delay) => {
+            Ok(delay) => {
                 tracing::info!(
                     failures = self.failures,
                     delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
@@ -131,7 +196,7 @@ impl Attempts {
                 tokio::time::sleep(delay).await;
                 Ok(())
             }
-            None => Err(error),
+            Err(_) => Err(error),
         }
     }
 }

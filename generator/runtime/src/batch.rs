@@ -274,7 +274,7 @@ async fn settle(
         // One failure is counted per round, whatever the number of calls that failed in it.
         if !failed_round {
             failed_round = true;
-            wait = attempts.retry_delay(&error, true);
+            wait = attempts.retry_delay(&error, true).ok();
         }
         match wait {
             Some(_) => again.push((call, Some(error))),
@@ -328,7 +328,7 @@ async fn send_round(
     headers.insert(header::CONTENT_TYPE, content_type);
     let mut options = options.clone();
     // What is left of the batch's deadline, after earlier rounds.
-    options.timeout = attempts.left().or(options.timeout);
+    options.timeout = attempts.left();
     // One request per round: [`Batch::send`] decides about trying again.
     options.retry = Some(RetryPolicy::none());
     let prepared = Prepared {

@@ -173,15 +173,16 @@ impl Resume {
         )
         .await?;
         let status = response.status().as_u16();
-        if status != 206 {
-            let max = self.api.client.inner.max_reply_size;
-            let reply = crate::send::receive(response, crate::send::Read::Json, max).await?;
-            if !(200..300).contains(&status) {
-                return Err(Error::service(status, reply.headers, &reply.body));
-            }
+        if (200..300).contains(&status) && status != 206 {
+            // The whole media again, or something else: none of it is read.
             return Ok(Resumed::Refused(format!(
                 "the server answered {status} to a range request, not 206"
             )));
+        }
+        if status != 206 {
+            let max = self.api.client.inner.max_reply_size;
+            let reply = crate::send::receive(response, crate::send::Read::Json, max).await?;
+            return Err(Error::service(status, reply.headers, &reply.body));
         }
         let range = response.headers().get(header::CONTENT_RANGE);
         match self.check_range(range.map(HeaderValue::as_bytes)) {

@@ -126,9 +126,21 @@ impl<'a> Params<'a> {
 }
 
 /// Query parameters by wire name, in the order they are sent.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Query<'a> {
     pub(crate) pairs: Vec<(&'static str, Cow<'a, str>)>,
+}
+
+/// Names only: a value may be a credential ([`Secret`] pushes its plain text, to be sent).
+impl fmt::Debug for Query<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Query")
+            .field(
+                "names",
+                &self.pairs.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
 }
 
 impl<'a> Query<'a> {
@@ -399,3 +411,18 @@ pub trait Request: ApiRequest {
 }
 
 impl<R: ApiRequest> Request for R {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_value_is_never_shown_by_debug() {
+        let key = Secret("sk-secret".to_string());
+        let mut params = Params::default();
+        params.query("key", &key);
+        let shown = format!("{params:?}");
+        assert!(!shown.contains("sk-secret"), "{shown}");
+        assert!(shown.contains("key"), "{shown}");
+    }
+}

