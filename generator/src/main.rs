@@ -140,8 +140,13 @@ enum RuntimeKind {
 }
 
 impl Target {
-    fn generate(&self) -> Result<discogen::Generated, discogen::Error> {
-        let generated = self.generate_quietly()?;
+    /// Generates the crate over `previous`, what the last generation left in the output
+    /// directory.
+    fn generate(
+        &self,
+        previous: &discogen::history::Previous,
+    ) -> Result<discogen::Generated, discogen::Error> {
+        let generated = self.generate_quietly(previous)?;
         if generated.layout == discogen::layout::Layout::PrettypleaseOnly {
             eprintln!(
                 "warning: rustfmt could not be run (install it with `rustup component add \
@@ -152,7 +157,10 @@ impl Target {
         Ok(generated)
     }
 
-    fn generate_quietly(&self) -> Result<discogen::Generated, discogen::Error> {
+    fn generate_quietly(
+        &self,
+        previous: &discogen::history::Previous,
+    ) -> Result<discogen::Generated, discogen::Error> {
         let resources = if self.all_resources {
             Vec::new()
         } else {
@@ -181,8 +189,7 @@ impl Target {
             runtime,
             rustfmt: true,
         };
-        let previous = discogen::history::Previous::read(&self.out);
-        let generated = discogen::generate(&self.doc, &options, Some(&previous))?;
+        let generated = discogen::generate(&self.doc, &options, Some(previous))?;
         for warning in &generated.warnings {
             eprintln!("warning: {}: {warning}", self.doc.display());
         }
@@ -325,7 +332,7 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
         }
         Command::Generate(target) => {
             let previous = discogen::history::Previous::read(&target.out);
-            let generated = target.generate()?;
+            let generated = target.generate(&previous)?;
             match discogen::history::overwrite(
                 &previous,
                 &generated.crate_name,
@@ -367,7 +374,7 @@ fn run(cli: Cli) -> Result<ExitCode, discogen::Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(target) => {
-            let generated = target.generate()?;
+            let generated = target.generate(&discogen::history::Previous::read(&target.out))?;
             let differences = output::check(&target.out, &generated.files)?;
             if differences.is_empty() {
                 say!(

@@ -181,8 +181,6 @@ pub struct Method {
     /// The cargo feature that compiles the method; `None` for the API's own methods.
     pub feature: Option<String>,
     pub http_method: HttpMethod,
-    /// Whether sending the request twice is harmless by its verb.
-    pub idempotent: bool,
     /// The wire name of the method's request-ID parameter, which makes it safe to retry.
     pub request_id: Option<String>,
     /// The method's `apiVersion`, sent as the `X-Goog-Api-Version` header.
@@ -232,6 +230,8 @@ pub struct LongRunning {
 /// How a method uploads media.
 #[derive(Debug)]
 pub struct MediaUpload {
+    /// The name of the `static` that describes it.
+    pub static_name: String,
     /// The simple and multipart upload path, relative to the root URL.
     pub path: Vec<PathPart>,
     pub path_template: String,
@@ -307,8 +307,6 @@ pub enum PathPart {
 pub struct Paging {
     /// Rust field of the `pageToken` parameter on the builder.
     pub page_token_field: String,
-    /// The response model.
-    pub page_type: String,
     /// The repeated field that holds the items, when there is exactly one.
     pub items: Option<PageItems>,
 }

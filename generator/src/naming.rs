@@ -152,9 +152,6 @@ pub const SERVICE_RESERVED: &[&str] = &[
 /// Functions of a resource handle that its methods and children must not take.
 pub const HANDLE_RESERVED: &[&str] = &["api_client", "clone", "fmt"];
 
-/// The name of the generated type that binds an API to a client.
-pub const SERVICE_TYPE: &str = "Service";
-
 /// Parameter names that carry credentials, compared without case, `_` or `-`.
 const CREDENTIAL_NAMES: &[&str] = &[
     "key",
@@ -187,6 +184,12 @@ pub fn is_credential(wire: &str, description: Option<&str>) -> bool {
 /// The `static` that describes a method (`get` -> `GET`).
 pub fn method_static_name(method: &str) -> String {
     const_name(method)
+}
+
+/// The name of the `static` describing the media upload of the method whose `static` is
+/// `method_static`.
+pub fn upload_static_name(method_static: &str) -> String {
+    format!("{method_static}_UPLOAD")
 }
 
 /// The name of a field, parameter, function or module (`snake_case`), escaped when it is a

@@ -112,8 +112,9 @@ impl Runtime {
 }
 
 /// A TOML basic string.
+/// `text` as a quoted TOML string.
 fn toml_string(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    format!("\"{}\"", crate::render::toml_escape(text))
 }
 
 #[cfg(test)]

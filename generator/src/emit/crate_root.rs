@@ -4,7 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, resources::method_fn};
+use super::{
+    docs, ident,
+    resources::{accessor, method_fn},
+};
 use crate::model::Api;
 
 pub fn lib_rs(api: &Api) -> TokenStream {
@@ -301,18 +304,10 @@ fn service(api: &Api) -> TokenStream {
          endpoint, so one must be given."
             .to_string()
     });
-    let accessors = api.resources.iter().map(|resource| {
-        let fn_name = ident(&resource.accessor);
-        let module = ident(resource.module());
-        let handle = ident(&resource.handle);
-        let doc = docs::outer(&format!("The `{}` resource.", resource.path));
-        quote! {
-            #doc
-            pub fn #fn_name(&self) -> resources::#module::#handle {
-                resources::#module::#handle { api: self.api.clone() }
-            }
-        }
-    });
+    let accessors = api
+        .resources
+        .iter()
+        .map(|resource| accessor(resource, quote!(resources::)));
     let methods = api
         .methods
         .iter()

@@ -54,7 +54,10 @@ fn resource_file(resource: &Resource) -> TokenStream {
         let module = ident(r.module());
         quote!(pub mod #module;)
     });
-    let children = resource.children.iter().map(accessor);
+    let children = resource
+        .children
+        .iter()
+        .map(|child| accessor(child, quote!()));
     let method_fns = resource
         .methods
         .iter()
@@ -83,16 +86,17 @@ fn resource_file(resource: &Resource) -> TokenStream {
     }
 }
 
-/// The function on a parent handle that returns a child resource's handle.
-fn accessor(resource: &Resource) -> TokenStream {
+/// The function on a parent handle (or on `Service`, with `prefix` `resources::`) that returns
+/// a child resource's handle.
+pub(super) fn accessor(resource: &Resource, prefix: TokenStream) -> TokenStream {
     let fn_name = ident(&resource.accessor);
     let module = ident(resource.module());
     let handle = ident(&resource.handle);
     let doc = docs::outer(&format!("The `{}` resource.", resource.path));
     quote! {
         #doc
-        pub fn #fn_name(&self) -> #module::#handle {
-            #module::#handle { api: self.api.clone() }
+        pub fn #fn_name(&self) -> #prefix #module::#handle {
+            #prefix #module::#handle { api: self.api.clone() }
         }
     }
 }
@@ -172,21 +176,24 @@ fn method_doc(method: &Method) -> TokenStream {
         method.path_template,
         method.id
     )];
-    notes.push(match (&method.request_id, method.idempotent) {
-        (Some(id), _) => format!(
+    notes.push(
+        match (&method.request_id, method.http_method.is_idempotent()) {
+            (Some(id), _) => format!(
             "Safe to retry: the client sends the same fresh `{id}` with every attempt unless the \
              call sets its own (or says \
              [`without_request_id`](discogen_runtime::Request::without_request_id)), so \
              transient failures are retried."
         ),
-        (None, true) => {
-            "Idempotent: transient failures are retried by the client's retry policy.".to_string()
-        }
-        (None, false) => "Not idempotent: retried only when a connection could not be opened, \
+            (None, true) => {
+                "Idempotent: transient failures are retried by the client's retry policy."
+                    .to_string()
+            }
+            (None, false) => "Not idempotent: retried only when a connection could not be opened, \
              unless the call says \
              [`with_idempotency(true)`](discogen_runtime::Request::with_idempotency)."
-            .to_string(),
-    });
+                .to_string(),
+        },
+    );
     if let Some(lro) = &method.long_running {
         notes.push(format!(
             "Starts a long-running operation: \
@@ -323,7 +330,7 @@ fn method_static(method: &Method) -> TokenStream {
         chain.extend(quote!(.download()));
     }
     let upload = method.media_upload.as_ref().map(|media| {
-        let upload_name = ident(&format!("{}_UPLOAD", method.static_name));
+        let upload_name = ident(&media.static_name);
         chain.extend(quote!(.upload(&#upload_name)));
         let path = segments(&media.path);
         let multipart = media.multipart;
@@ -401,7 +408,7 @@ fn builder(method: &Method) -> TokenStream {
     }
     let doc = docs::own(&doc);
     let state = ident(crate::naming::CALL_STATE_FIELD);
-    let fields = method.required.iter().chain(&method.optional).map(|p| {
+    let fields = method.params().map(|p| {
         let field = ident(&p.field);
         let ty = field_type(p);
         quote!(pub(crate) #field: #ty,)

@@ -48,17 +48,20 @@ pub(super) fn resolve_resource<'d>(
     let mut methods = Vec::new();
     if node.with_methods {
         let mut builders = Names::with_reserved(&[&naming::resource_handle_name(&node.wire)]);
-        let mut statics = Names::default();
         let owner = Owner {
             module_path: &module_path,
             resource: Some(node.resource),
             feature: feature.as_deref(),
         };
-        for (wire, method) in &node.resource.methods {
+        let statics = static_names(&node.resource.methods);
+        for ((wire, method), (static_name, upload_static)) in
+            node.resource.methods.iter().zip(statics)
+        {
             let names = MethodNames {
                 fn_name: handle_fns.claim(naming::value_name(wire)),
                 builder: builders.claim(naming::builder_name(wire)),
-                static_name: statics.claim(naming::method_static_name(wire)),
+                static_name,
+                upload_static,
             };
             let pointer = child(&node.pointer, "methods", wire);
             methods.push(resolve_method(wire, method, &pointer, names, &owner, ctx)?);
@@ -98,6 +101,31 @@ pub(super) struct MethodNames {
     pub fn_name: String,
     pub builder: String,
     pub static_name: String,
+    /// The `static` of the method's media upload, when it takes media.
+    pub upload_static: Option<String>,
+}
+
+/// The names of the `static`s of a module's methods, in the methods' order: each method's, and
+/// its media upload's when it takes media. The methods' own are claimed first, so that a
+/// method named like another's upload (`insertUpload` beside `insert`) keeps its name.
+pub(super) fn static_names(
+    methods: &BTreeMap<String, discovery::Method>,
+) -> Vec<(String, Option<String>)> {
+    let mut statics = Names::default();
+    let own: Vec<String> = methods
+        .keys()
+        .map(|wire| statics.claim(naming::method_static_name(wire)))
+        .collect();
+    own.into_iter()
+        .zip(methods.values())
+        .map(|(name, method)| {
+            let upload = method
+                .media_upload
+                .as_ref()
+                .map(|_| statics.claim(naming::upload_static_name(&name)));
+            (name, upload)
+        })
+        .collect()
 }
 
 pub(super) fn resolve_method<'d>(
@@ -171,7 +199,7 @@ pub(super) fn resolve_method<'d>(
     }
 
     let path = parse_path(&method.path, &required, file, &format!("{pointer}/path"))?;
-    let media_upload = media_upload(method, &required, pointer, ctx)?;
+    let media_upload = media_upload(method, &required, pointer, names.upload_static, ctx)?;
     let response = match &method.response {
         Some(schema) => Some(ctx.types.body_type(
             schema,
@@ -202,7 +230,6 @@ pub(super) fn resolve_method<'d>(
         static_name: names.static_name,
         feature: owner.feature.map(str::to_string),
         http_method,
-        idempotent: http_method.is_idempotent(),
         request_id,
         api_version: method.api_version.clone().filter(|v| !v.is_empty()),
         media_upload,
@@ -262,13 +289,11 @@ fn media_upload(
     method: &discovery::Method,
     required: &[Param],
     pointer: &str,
+    static_name: Option<String>,
     ctx: &mut MethodContext<'_, '_>,
 ) -> Result<Option<MediaUpload>, Error> {
-    let Some(media) = method
-        .media_upload
-        .as_ref()
-        .filter(|_| method.supports_media_upload || method.media_upload.is_some())
-    else {
+    // A name was claimed for every method that takes media.
+    let (Some(media), Some(static_name)) = (method.media_upload.as_ref(), static_name) else {
         return Ok(None);
     };
     let derived = format!(
@@ -295,6 +320,7 @@ fn media_upload(
         None => None,
     };
     Ok(Some(MediaUpload {
+        static_name,
         path,
         path_template,
         multipart: simple.is_none_or(|s| s.multipart),
@@ -432,5 +458,26 @@ mod tests {
         assert_eq!(parse_size("4096"), Some(4096));
         assert_eq!(parse_size("lots"), None);
         assert_eq!(parse_size("99999999999999999999TB"), None);
+    }
+
+    #[test]
+    fn a_method_named_like_an_upload_keeps_its_name() {
+        let uploads = || discovery::Method {
+            media_upload: Some(discovery::MediaUpload::default()),
+            ..discovery::Method::default()
+        };
+        let methods = BTreeMap::from([
+            ("insert".to_string(), uploads()),
+            ("insertUpload".to_string(), discovery::Method::default()),
+            ("get".to_string(), discovery::Method::default()),
+        ]);
+        assert_eq!(
+            static_names(&methods),
+            [
+                ("GET".to_string(), None),
+                ("INSERT".to_string(), Some("INSERT_UPLOAD2".to_string())),
+                ("INSERT_UPLOAD".to_string(), None),
+            ]
+        );
     }
 }

@@ -107,17 +107,18 @@ pub fn resolve(
     let mut methods = Vec::new();
     if selection.resources.is_empty() {
         let mut builders = Names::default();
-        let mut statics = Names::default();
         let owner = Owner {
             module_path: &[],
             resource: None,
             feature: None,
         };
-        for (wire, method) in &doc.methods {
+        let statics = methods::static_names(&doc.methods);
+        for ((wire, method), (static_name, upload_static)) in doc.methods.iter().zip(statics) {
             let names = MethodNames {
                 fn_name: service_fns.claim(naming::value_name(wire)),
                 builder: builders.claim(naming::builder_name(wire)),
-                static_name: statics.claim(naming::method_static_name(wire)),
+                static_name,
+                upload_static,
             };
             let pointer = child("", "methods", wire);
             methods.push(methods::resolve_method(

@@ -276,7 +276,6 @@ impl<'d> TypeResolver<'d> {
         self.pages.insert(page_type.to_string(), page);
         Some(Paging {
             page_token_field: page_token_field.to_string(),
-            page_type: page_type.to_string(),
             items,
         })
     }
