@@ -525,6 +525,8 @@ async fn the_fake_drops_the_page_token_a_mask_does_not_select() {
 
     assert_eq!(page.operations.map(|ops| ops.len()), Some(7));
     assert_eq!(page.next_page_token, None);
+    // The client sent the caller's mask as it is.
+    assert_eq!(fake.requests()[0].param("fields"), Some("operations(name)"));
 }
 
 // ---- reply sizes ----------------------------------------------------------------------------
@@ -813,6 +815,7 @@ async fn informational_replies_before_the_real_one_are_skipped() {
         .unwrap();
 
     assert_eq!(operation.name.as_deref(), Some("op-103"));
+    assert_eq!(server.connections(), 1, "one exchange, not retried");
 }
 
 #[tokio::test]

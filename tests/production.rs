@@ -211,10 +211,15 @@ async fn a_post_is_not_retried_unless_the_call_says_it_is_idempotent() {
 
     fake.inject([Fault::status(503)]);
     cancel().with_idempotency(true).send().await.unwrap();
-    assert_eq!(fake.requests().len(), 3);
-    assert_eq!(
-        fake.operation(&operation_name(1)).unwrap()["error"]["code"],
-        1
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 3);
+    // The retried POST is the same call again.
+    assert_eq!(requests[1].path, requests[2].path);
+    assert_eq!(requests[1].body, requests[2].body);
+    assert!(
+        requests[2].path.ends_with(":cancel"),
+        "{}",
+        requests[2].path
     );
 }
 
@@ -591,7 +596,7 @@ async fn a_missing_or_wrong_token_is_a_401_with_google_s_details() {
     let anonymous = Client::builder().root_url(fake.base_url()).build().unwrap();
     let wrong = Client::builder()
         .root_url(fake.base_url())
-        .bearer_token("wrong")
+        .bearer_token("wrong-token-4f1c")
         .build()
         .unwrap();
 
@@ -602,6 +607,7 @@ async fn a_missing_or_wrong_token_is_a_401_with_google_s_details() {
             .await
             .unwrap_err();
         assert!(error.is_unauthenticated(), "{error:?}");
+        assert!(!format!("{error} {error:?}").contains("wrong-token-4f1c"));
         let service = error.as_service().unwrap();
         assert_eq!(service.status_name(), Some("UNAUTHENTICATED"));
         assert!(matches!(

@@ -223,11 +223,6 @@ impl FakeOperations {
         lock(&self.state).log.clone()
     }
 
-    /// The stored operation called `name`, if any.
-    pub fn operation(&self, name: &str) -> Option<Value> {
-        lock(&self.state).operations.get(name).cloned()
-    }
-
     /// Answers the next requests with `faults`, one each, in order.
     pub fn inject(&self, faults: impl IntoIterator<Item = Fault>) {
         lock(&self.state).faults.extend(faults);
@@ -242,11 +237,6 @@ impl FakeOperations {
             json!({"name": name, "done": false, "metadata": {"verb": "update"}}),
         );
         state.pending.insert(name.to_string(), (polls, outcome));
-    }
-
-    /// Names of all stored operations, sorted.
-    pub fn names(&self) -> Vec<String> {
-        lock(&self.state).operations.keys().cloned().collect()
     }
 
     /// Bytes of [`Fault::Large`] replies the fake wrote so far: what the client read, plus
