@@ -5,11 +5,9 @@
 //! pollers built from a name, progress), extra headers and query parameters (sent, or refused
 //! before sending when they clash), and the tracing of each call and attempt.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use discogen_tests::{operation_name, FakeOperations, Fault, Recorded, PARENT};
+use discogen_tests::{operation_name, FakeOperations, Fault, Logs, Recorded, PARENT};
 use futures_util::TryStreamExt;
 use networkconnectivity_v1::models::{Hub, OperationMetadata};
 use networkconnectivity_v1::prelude::*;
@@ -490,56 +488,3 @@ async fn calls_and_attempts_are_traced_without_credentials() {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
-
-/// Everything the client logs through `tracing`, span closings included, from every test of
-/// this binary: one global subscriber, because per-thread ones race with callsite caching when
-/// tests run in parallel. Tests tell their own lines apart by a unique value in them.
-struct Logs;
-
-#[derive(Clone)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-static LOG_BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-
-impl Logs {
-    fn capture() -> Logs {
-        LOG_BUFFER.get_or_init(|| {
-            let buffer = Arc::new(Mutex::new(Vec::new()));
-            let sink = Sink(buffer.clone());
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::DEBUG)
-                .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-                .with_ansi(false)
-                .with_writer(move || sink.clone())
-                .finish();
-            tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
-            buffer
-        });
-        Logs
-    }
-
-    /// The lines that mention `marker`.
-    fn lines_with(&self, marker: &str) -> Vec<String> {
-        self.all()
-            .lines()
-            .filter(|line| line.contains(marker))
-            .map(str::to_string)
-            .collect()
-    }
-
-    fn all(&self) -> String {
-        let buffer = LOG_BUFFER.get().expect("capturing");
-        String::from_utf8_lossy(&buffer.lock().unwrap()).into_owned()
-    }
-}

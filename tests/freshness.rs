@@ -2,17 +2,11 @@
 //! difference the test fails and names the command that fixes it; with `UPDATE_GENERATED=1` it
 //! rewrites the stale crates first (and still fails, so a stale tree never passes silently).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use discogen::output::{self, Difference};
 use discogen::Selection;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is inside the workspace")
-        .to_path_buf()
-}
+use discogen_tests::{json_documents, workspace};
 
 /// Compares one crate directory with a fresh generation; returns the report of what differs.
 fn check(doc: &str, out: &str, selection: Selection, command: &str) -> Option<String> {
@@ -85,14 +79,10 @@ fn real_document_crates_are_fresh() {
 
 /// File names without `.json` of the JSON files in `dir`, sorted.
 fn json_stems(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    json_documents(dir)
+        .into_iter()
+        .map(|(stem, _)| stem)
+        .collect()
 }
 
 /// Every real document used as a fixture matches the sha256 its provenance table records.

@@ -11,15 +11,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use discogen_tests::{operation_name, FakeOperations, Fault, RawServer, Recorder, PARENT};
+use discogen_tests::{
+    operation_name, operations, service_error, FakeOperations, Fault, RawServer, Recorder, PARENT,
+};
 use futures_util::TryStreamExt;
 use networkconnectivity_v1::prelude::*;
-use networkconnectivity_v1::resources::projects::locations::operations::OperationsResource;
 use networkconnectivity_v1::runtime::error_details::RetryInfo;
 use networkconnectivity_v1::runtime::{
     PageStream, TokenFuture, TokenSource, DEFAULT_MAX_REPLY_SIZE,
 };
-use networkconnectivity_v1::{Client, ClientBuilder, Error, ErrorDetail, RetryPolicy, Service};
+use networkconnectivity_v1::{Client, ClientBuilder, Error, ErrorDetail, RetryPolicy};
 use serde_json::json;
 
 const TOKEN: &str = "ya29.hostile-test-token";
@@ -38,16 +39,6 @@ fn builder(fake: &FakeOperations) -> ClientBuilder {
         .root_url(fake.base_url())
         .bearer_token(TOKEN)
         .retry_policy(policy())
-}
-
-fn operations(client: &Client) -> OperationsResource {
-    Service::new(client).projects().locations().operations()
-}
-
-fn service_error(error: &Error) -> &networkconnectivity_v1::ServiceError {
-    error
-        .as_service()
-        .unwrap_or_else(|| panic!("expected a service error, got {error:?}"))
 }
 
 /// Asserts that a call refused `setting` before sending, without quoting `secret`.

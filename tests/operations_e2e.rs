@@ -8,22 +8,18 @@
 
 use std::collections::BTreeSet;
 
-use discogen_tests::{operation_name, FakeOperations, PARENT};
+use discogen_tests::{operation_name, operations, FakeOperations, PARENT};
 use futures_util::TryStreamExt;
 use networkconnectivity_v1::models::{
     Empty, GoogleLongrunningCancelOperationRequest, GoogleLongrunningOperation, OperationMetadata,
 };
 use networkconnectivity_v1::prelude::*;
 use networkconnectivity_v1::resources::projects::locations::operations::{
-    CancelCall, GetCall, ListCall, OperationsResource,
+    CancelCall, GetCall, ListCall,
 };
 use networkconnectivity_v1::runtime::testing::{self, Double, ErrorReply, Pages};
-use networkconnectivity_v1::{Client, Error, Service};
+use networkconnectivity_v1::{Client, Error};
 use serde_json::json;
-
-fn operations(client: &Client) -> OperationsResource {
-    Service::new(client).projects().locations().operations()
-}
 
 /// An operation as the service sends it, with a member the document does not describe.
 fn finished_operation(name: &str) -> GoogleLongrunningOperation {

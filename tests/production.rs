@@ -2,14 +2,13 @@
 //! against the fake Operations API and the faults it injects: retries, timeouts, error kinds,
 //! responses, credentials, headers, the operation poller and path safety.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use discogen_tests::{operation_name, FakeOperations, Fault, PARENT};
+use discogen_tests::{
+    operation_name, operations, service_error, FakeOperations, Fault, Logs, PARENT,
+};
 use networkconnectivity_v1::models::GoogleLongrunningCancelOperationRequest;
 use networkconnectivity_v1::prelude::*;
-use networkconnectivity_v1::resources::projects::locations::operations::OperationsResource;
 use networkconnectivity_v1::{
     Client, ClientBuilder, DecodeProblem, EnvToken, Error, ErrorDetail, PollPolicy, RetryPolicy,
     Service,
@@ -37,17 +36,6 @@ fn builder(fake: &FakeOperations) -> ClientBuilder {
         .root_url(fake.base_url())
         .bearer_token(TOKEN)
         .retry_policy(fast_retries())
-}
-
-fn operations(client: &Client) -> OperationsResource {
-    Service::new(client).projects().locations().operations()
-}
-
-fn service_status(error: &Error) -> u16 {
-    error
-        .as_service()
-        .unwrap_or_else(|| panic!("expected a service error, got {error:?}"))
-        .status
 }
 
 // ---- retries ----------------------------------------------------------------------------
@@ -182,14 +170,14 @@ async fn errors_that_are_not_transient_are_tried_once() {
             .send()
             .await
             .unwrap_err();
-        assert_eq!(service_status(&error), status);
+        assert_eq!(service_error(&error).status, status);
         assert_eq!(fake.requests().len() - before, 1, "HTTP {status}");
     }
     // A real 404 from the service, too.
     let before = fake.requests().len();
     let missing = format!("{PARENT}/operations/missing");
     let error = operations(&client).get(&missing).send().await.unwrap_err();
-    assert_eq!(service_status(&error), 404);
+    assert_eq!(service_error(&error).status, 404);
     assert_eq!(fake.requests().len() - before, 1);
 }
 
@@ -206,7 +194,7 @@ async fn a_post_is_not_retried_unless_the_call_says_it_is_idempotent() {
 
     fake.inject([Fault::status(503)]);
     let error = cancel().send().await.unwrap_err();
-    assert_eq!(service_status(&error), 503);
+    assert_eq!(service_error(&error).status, 503);
     assert_eq!(fake.requests().len(), 1);
 
     fake.inject([Fault::status(503)]);
@@ -236,7 +224,7 @@ async fn retries_stop_after_the_policy_s_attempts() {
         .await
         .unwrap_err();
 
-    assert_eq!(service_status(&error), 503);
+    assert_eq!(service_error(&error).status, 503);
     assert_eq!(fake.requests().len(), 3);
 
     let before = fake.requests().len();
@@ -246,7 +234,7 @@ async fn retries_stop_after_the_policy_s_attempts() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(service_status(&error), 503);
+    assert_eq!(service_error(&error).status, 503);
     assert_eq!(fake.requests().len() - before, 1);
 }
 
@@ -965,7 +953,7 @@ async fn the_poller_reports_an_error_that_outlives_the_retries() {
         .await
         .unwrap_err();
 
-    assert_eq!(service_status(&error), 404);
+    assert_eq!(service_error(&error).status, 404);
 }
 
 // ---- path safety ------------------------------------------------------------------------
@@ -1012,7 +1000,7 @@ async fn reserved_characters_in_a_name_are_encoded_segment_by_segment() {
 
     let error = operations(&client).get(&name).send().await.unwrap_err();
 
-    assert_eq!(service_status(&error), 404);
+    assert_eq!(service_error(&error).status, 404);
     let requests = fake.requests();
     assert_eq!(
         requests[0].path,
@@ -1021,55 +1009,3 @@ async fn reserved_characters_in_a_name_are_encoded_segment_by_segment() {
 }
 
 // ---- helpers ----------------------------------------------------------------------------
-
-/// Everything the client logs through `tracing`, from every test of this binary: one global
-/// subscriber, because per-thread ones race with callsite caching when tests run in parallel.
-/// Tests tell their own lines apart by the unique operation names in them.
-struct Logs;
-
-#[derive(Clone)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-static LOG_BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-
-impl Logs {
-    fn capture() -> Logs {
-        LOG_BUFFER.get_or_init(|| {
-            let buffer = Arc::new(Mutex::new(Vec::new()));
-            let sink = Sink(buffer.clone());
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::DEBUG)
-                .with_writer(move || sink.clone())
-                .finish();
-            tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
-            buffer
-        });
-        Logs
-    }
-
-    /// The lines that mention `marker`.
-    fn lines_with(&self, marker: &str) -> Vec<String> {
-        let buffer = LOG_BUFFER.get().expect("capturing");
-        String::from_utf8_lossy(&buffer.lock().unwrap())
-            .lines()
-            .filter(|line| line.contains(marker))
-            .map(str::to_string)
-            .collect()
-    }
-
-    fn all(&self) -> String {
-        let buffer = LOG_BUFFER.get().expect("capturing");
-        String::from_utf8_lossy(&buffer.lock().unwrap()).into_owned()
-    }
-}

@@ -6,11 +6,7 @@
 
 use std::path::Path;
 
-fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is inside the workspace")
-}
+use discogen_tests::{json_documents, workspace};
 
 /// The review surface of the Network Connectivity crate: its public Rust API, one line per
 /// item. The crate itself is committed in `generated/` (and kept fresh by the freshness test),
@@ -38,19 +34,7 @@ fn generated_sources(doc: &Path) -> String {
 
 /// The JSON files of a directory of the workspace, by file stem, sorted.
 fn documents(dir: &str) -> Vec<(String, std::path::PathBuf)> {
-    let mut documents: Vec<_> = std::fs::read_dir(workspace().join(dir))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .map(|path| {
-            (
-                path.file_stem().unwrap().to_string_lossy().into_owned(),
-                path,
-            )
-        })
-        .collect();
-    documents.sort();
-    documents
+    json_documents(&workspace().join(dir))
 }
 
 /// Each synthetic fixture of `tests/fixtures/` (one rule each), whole.

@@ -6,29 +6,14 @@
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 mod common;
-use common::{discogen, scratch, workspace};
-
-fn revision(name: &str) -> PathBuf {
-    workspace().join(format!(
-        "tests/fixtures/revisions/networkconnectivity.v1.{name}.json"
-    ))
-}
+use common::{discogen, revision, scratch, text, workspace};
 
 /// The newest real revision: the vendored document as of this writing, kept apart so that these
 /// tests still hold when the vendored document moves on.
 fn newest() -> PathBuf {
     revision("20261029")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// A one-shot HTTP server on 127.0.0.1: answers the first request with `status` and `body`,

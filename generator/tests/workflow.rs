@@ -38,7 +38,7 @@ use std::time::Instant;
 
 #[allow(dead_code)]
 mod common;
-use common::workspace;
+use common::{text, workspace};
 
 /// The revisions in the order the walk visits them, all in `tests/fixtures/revisions/`; the walk
 /// starts from the newest, which the vendored document is brought to first if it has moved on.
@@ -54,20 +54,6 @@ fn breaks(old: &str, new: &str) -> bool {
 
 const LISTING_SNAPSHOT: &str = "tests/snapshots/snapshots__networkconnectivity__api.snap";
 const DOC: &str = "discovery/networkconnectivity.v1.json";
-
-fn revision_file(revision: &str) -> PathBuf {
-    workspace().join(format!(
-        "tests/fixtures/revisions/networkconnectivity.v1.{revision}.json"
-    ))
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 /// The copy of the workspace and the inner target directory, under a lock so that two runs of
 /// this test on one target directory take turns. The copy is removed when the walk succeeds,
@@ -134,7 +120,7 @@ impl Walk {
     fn copy_in(&self, revision: &str, context: &str) {
         std::fs::write(
             self.copy.join(DOC),
-            std::fs::read(revision_file(revision)).unwrap(),
+            std::fs::read(common::revision(revision)).unwrap(),
         )
         .unwrap();
         let source = format!("walk test: revision {revision}");
@@ -153,7 +139,7 @@ impl Walk {
     /// the same moves, so that the walk starts where it expects.
     fn begin_at(&self, revision: &str) {
         let vendored = std::fs::read(self.copy.join(DOC)).unwrap();
-        if vendored == std::fs::read(revision_file(revision)).unwrap() {
+        if vendored == std::fs::read(common::revision(revision)).unwrap() {
             return;
         }
         let context = format!("the vendored document -> {revision}");

@@ -17,6 +17,46 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+mod logs;
+pub use logs::Logs;
+
+use networkconnectivity_v1::resources::projects::locations::operations::OperationsResource;
+use networkconnectivity_v1::{Client, Error, Service, ServiceError};
+
+/// The workspace's root directory.
+pub fn workspace() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+}
+
+/// The JSON files of `dir`, as (file stem, path), sorted.
+pub fn json_documents(dir: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
+    let mut documents: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| {
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            (stem, path)
+        })
+        .collect();
+    documents.sort();
+    documents
+}
+
+/// The Operations resource of Network Connectivity, on `client`.
+pub fn operations(client: &Client) -> OperationsResource {
+    Service::new(client).projects().locations().operations()
+}
+
+/// The service's answer `error` holds, failing the test when it is another kind of error.
+pub fn service_error(error: &Error) -> &ServiceError {
+    error
+        .as_service()
+        .unwrap_or_else(|| panic!("expected a service error, got {error:?}"))
+}
+
 /// The project and location the seeded operations live in.
 pub const PARENT: &str = "projects/demo-project/locations/us-central1";
 

@@ -1,5 +1,5 @@
-//! What the command-line tests share: running the `discogen` binary, scratch directories, and
-//! the workspace root.
+//! What the command-line tests share: running the `discogen` binary, scratch directories, the
+//! workspace root and its real revisions of Network Connectivity.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -27,4 +27,22 @@ pub fn workspace() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
+}
+
+/// The real revision `revision` (`20240923`) of the Network Connectivity document.
+#[allow(dead_code)]
+pub fn revision(revision: &str) -> PathBuf {
+    workspace().join(format!(
+        "tests/fixtures/revisions/networkconnectivity.v1.{revision}.json"
+    ))
+}
+
+/// What a command printed, standard output then standard error.
+#[allow(dead_code)]
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
