@@ -24,18 +24,8 @@ pub(crate) struct InnerRequest<'a> {
 /// The requests as one `multipart/mixed` body: its boundary (found in no request) and bytes.
 pub(crate) fn encode(requests: &[InnerRequest<'_>]) -> (String, Bytes) {
     let inner: Vec<Vec<u8>> = requests.iter().map(http_request).collect();
-    let boundary = loop {
-        let random: String = std::iter::repeat_with(fastrand::alphanumeric)
-            .take(32)
-            .collect();
-        let candidate = format!("batch_{random}");
-        if !inner
-            .iter()
-            .any(|text| find(text, candidate.as_bytes(), 0).is_some())
-        {
-            break candidate;
-        }
-    };
+    let parts: Vec<&[u8]> = inner.iter().map(Vec::as_slice).collect();
+    let boundary = crate::media::boundary_absent_from("batch_", &parts);
     let size: usize = inner.iter().map(|text| text.len() + 160).sum();
     let mut body = Vec::with_capacity(size);
     for (request, text) in requests.iter().zip(&inner) {

@@ -24,7 +24,9 @@ use crate::send::{Prepared, Reply};
 /// reply's `ETag` or `Last-Modified`. The server must answer `206 Partial Content` from byte
 /// `N` of the same representation; otherwise (it ignores ranges, the resource changed) the
 /// download ends with [`Error::UnexpectedReply`]. A reply sent with a `Content-Encoding` is
-/// not resumed, since its ranges would count encoded bytes.
+/// not resumed, since its ranges would count encoded bytes. The call's timeout
+/// (`with_timeout`) bounds each resumption with its retries, counted from the last piece
+/// received, not the whole download: media takes as long as it takes to arrive.
 pub struct Download {
     status: u16,
     headers: HeaderMap,

@@ -148,7 +148,7 @@ fn buffered_body(
     let Some(metadata) = metadata else {
         return Ok((media_type(mime_type)?, data));
     };
-    let boundary = boundary_absent_from(&[&metadata, &data]);
+    let boundary = boundary_absent_from("", &[&metadata, &data]);
     let (head, tail) = multipart_frame(&boundary, &metadata, mime_type);
     let body = [&head[..], &data[..], &tail[..]].concat();
     Ok((related_type(&boundary)?, Bytes::from(body)))
@@ -165,7 +165,7 @@ fn streamed_body(
         let body = source.into_body(Bytes::new(), Bytes::new());
         return Ok((media_type(mime_type)?, body));
     };
-    let boundary = boundary_absent_from(&[&metadata]);
+    let boundary = boundary_absent_from("", &[&metadata]);
     let (head, tail) = multipart_frame(&boundary, &metadata, mime_type);
     let body = source.into_body(Bytes::from(head), Bytes::from(tail));
     Ok((related_type(&boundary)?, body))
@@ -201,12 +201,13 @@ fn media_type(mime_type: &str) -> Result<HeaderValue> {
     header_value(mime_type, false).map_err(|r| Error::invalid("mime_type", r))
 }
 
-/// 32 random letters and digits found in none of `parts`.
-fn boundary_absent_from(parts: &[&[u8]]) -> String {
+/// A multipart boundary: `prefix` and 32 random letters and digits, found in none of `parts`.
+pub(crate) fn boundary_absent_from(prefix: &str, parts: &[&[u8]]) -> String {
     loop {
-        let candidate: String = std::iter::repeat_with(fastrand::alphanumeric)
+        let random: String = std::iter::repeat_with(fastrand::alphanumeric)
             .take(32)
             .collect();
+        let candidate = format!("{prefix}{random}");
         let bytes = candidate.as_bytes();
         let occurs = |part: &&[u8]| part.windows(bytes.len()).any(|w| w == bytes);
         if !parts.iter().any(occurs) {
@@ -296,7 +297,7 @@ mod tests {
     #[test]
     fn multipart_bodies_have_a_boundary_found_in_neither_part() {
         let (metadata, media) = (&br#"{"name":"a"}"#[..], &b"\x00\x01media"[..]);
-        let boundary = boundary_absent_from(&[metadata, media]);
+        let boundary = boundary_absent_from("", &[metadata, media]);
         let (head, tail) = multipart_frame(&boundary, metadata, "image/png");
         let body = [&head[..], media, &tail[..]].concat();
         let text = String::from_utf8_lossy(&body);

@@ -5,19 +5,14 @@
 mod media_api;
 mod media_server;
 
-use std::time::Duration;
-
 use discogen_runtime::prelude::*;
-use discogen_runtime::{ApiRequest, Batch, Client, Error, RetryPolicy, MAX_BATCH_CALLS};
+use discogen_runtime::{ApiRequest, Batch, Client, Error, MAX_BATCH_CALLS};
 use media_api::models::Note;
 use media_api::Service;
 use media_server::{Event, FakeServer};
 
 fn client() -> Client {
-    let policy = RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(5))
-        .max_backoff(Duration::from_millis(50));
-    Client::builder().retry_policy(policy).build().unwrap()
+    media_server::client_builder().build().unwrap()
 }
 
 fn batches(server: &FakeServer) -> Vec<Vec<String>> {
@@ -144,10 +139,7 @@ async fn a_batch_failing_as_a_whole_is_retried_only_when_every_call_is_idempoten
 #[tokio::test]
 async fn a_batch_sends_at_most_max_attempts_requests_whatever_fails() {
     let server = FakeServer::start().await;
-    let policy = RetryPolicy::default()
-        .max_attempts(3)
-        .initial_backoff(Duration::from_millis(5))
-        .max_backoff(Duration::from_millis(20));
+    let policy = media_server::quick_retries().max_attempts(3);
     let client = Client::builder().retry_policy(policy).build().unwrap();
     let service = Service::with_base_url(&client, server.base_url());
     let notes = service.notes();

@@ -8,15 +8,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use discogen_runtime::prelude::*;
-use discogen_runtime::{Client, Error, RetryPolicy};
+use discogen_runtime::{Client, Error};
 use media_api::Service;
 use media_server::{DownloadFault, Event, FakeServer};
 
 fn client() -> Client {
-    let policy = RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(5))
-        .max_backoff(Duration::from_millis(50));
-    Client::builder().retry_policy(policy).build().unwrap()
+    media_server::client_builder().build().unwrap()
 }
 
 fn media(len: usize) -> Bytes {
@@ -45,12 +42,7 @@ async fn a_download_that_stalls_is_resumed_after_the_read_timeout() {
     let data = media(300_000);
     server.put_file("f", data.clone());
     server.fault_download(DownloadFault::Stall { after: 100_000 });
-    let client = Client::builder()
-        .retry_policy(
-            RetryPolicy::default()
-                .initial_backoff(Duration::from_millis(5))
-                .max_backoff(Duration::from_millis(50)),
-        )
+    let client = media_server::client_builder()
         .read_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
@@ -116,9 +108,7 @@ async fn a_server_that_ignores_ranges_ends_the_download_with_an_error() {
     server.fault_download(DownloadFault::Cut { after: 500_000 });
     server.fault_download(DownloadFault::IgnoreRange);
     // JSON replies are limited to less than the media: the whole media sent again is not read.
-    let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(5));
-    let client = Client::builder()
-        .retry_policy(policy)
+    let client = media_server::client_builder()
         .max_reply_size(1_000_000)
         .build()
         .unwrap();

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use discogen_runtime::prelude::*;
-use discogen_runtime::{Client, Error, RetryPolicy, UploadSource};
+use discogen_runtime::{Client, Error, UploadSource};
 use media_api::models::File;
 use media_api::Service;
 use media_server::{ChunkFault, Event, FakeServer, GRANULARITY};
@@ -20,10 +20,7 @@ const OCTETS: &str = "application/octet-stream";
 
 /// A client that retries quickly, so that tests of failures stay fast.
 fn client() -> Client {
-    let policy = RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(5))
-        .max_backoff(Duration::from_millis(50));
-    Client::builder().retry_policy(policy).build().unwrap()
+    media_server::client_builder().build().unwrap()
 }
 
 fn random_bytes(len: usize) -> Vec<u8> {
@@ -276,11 +273,7 @@ async fn a_chunk_answered_with_503_is_resumed_after_asking_the_server() {
 #[tokio::test]
 async fn a_chunk_that_times_out_is_not_sent_again_when_the_server_has_it() {
     let server = FakeServer::start().await;
-    let policy = RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(5))
-        .max_backoff(Duration::from_millis(50));
-    let client = Client::builder()
-        .retry_policy(policy)
+    let client = media_server::client_builder()
         .attempt_timeout(Duration::from_millis(300))
         .build()
         .unwrap();

@@ -100,8 +100,8 @@ impl ErrorReply {
         self
     }
 
-    /// The reply as the double sends it.
-    pub(crate) fn into_answer(self) -> Answer {
+    /// The body Google sends: `{"error": {"code", "message", "status", "details"}}`.
+    pub(crate) fn body(&self) -> Vec<u8> {
         let body = json!({
             "error": {
                 "code": self.status,
@@ -110,10 +110,16 @@ impl ErrorReply {
                 "details": self.details,
             }
         });
+        body.to_string().into_bytes()
+    }
+
+    /// The reply as the double sends it.
+    pub(crate) fn into_answer(self) -> Answer {
+        let body = self.body();
         Answer::Reply {
             status: self.status,
             headers: self.headers,
-            body: body.to_string().into_bytes(),
+            body,
         }
     }
 }

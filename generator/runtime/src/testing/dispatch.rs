@@ -12,7 +12,7 @@ use crate::method::{Method, Segment};
 use crate::request::{ApiRequest, CallState, Params, PathArg};
 use crate::send::Prepared;
 
-use super::answer::{Answer, OperationPlan, PagePlan};
+use super::answer::{Answer, ErrorReply, OperationPlan, PagePlan};
 use super::expectation::{Mismatch, Rule};
 use super::http::{Handler, HttpReply, HttpRequest, Outcome};
 use super::record::{RawRequest, Received};
@@ -262,15 +262,14 @@ impl State {
             }
             None => problem.push_str("\n    (no expectation was set)"),
         }
-        let body = json!({
-            "error": {
-                "code": 501,
-                "message": format!("discogen test double: {problem}"),
-                "status": "UNIMPLEMENTED",
-            }
-        });
+        let body = ErrorReply::new(
+            501,
+            "UNIMPLEMENTED",
+            format!("discogen test double: {problem}"),
+        )
+        .body();
         self.problems.push(problem);
-        json_reply(501, Vec::new(), body.to_string().into_bytes())
+        json_reply(501, Vec::new(), body)
     }
 
     /// The expectation that comes closest to `request`, with why it does not match.

@@ -390,17 +390,16 @@ fn parse_chunk_size(line: &str) -> Result<u64, ReadError> {
 }
 
 fn bad_request_reply(status: u16, reason: &str) -> HttpReply {
-    let body = serde_json::json!({
-        "error": {
-            "code": status,
-            "message": format!("discogen test double: {reason}"),
-            "status": if status == 501 { "UNIMPLEMENTED" } else { "INVALID_ARGUMENT" },
-        }
-    });
+    let name = if status == 501 {
+        "UNIMPLEMENTED"
+    } else {
+        "INVALID_ARGUMENT"
+    };
+    let body = super::ErrorReply::new(status, name, format!("discogen test double: {reason}"));
     HttpReply {
         status,
         headers: vec![("content-type".into(), "application/json".into())],
-        body: body.to_string().into_bytes(),
+        body: body.body(),
     }
 }
 

@@ -10,6 +10,18 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// A retry policy that retries at once, so that tests of failures stay fast.
+pub fn quick_retries() -> discogen_runtime::RetryPolicy {
+    discogen_runtime::RetryPolicy::default()
+        .initial_backoff(std::time::Duration::from_millis(5))
+        .max_backoff(std::time::Duration::from_millis(50))
+}
+
+/// A client builder with [`quick_retries`].
+pub fn client_builder() -> discogen_runtime::ClientBuilder {
+    discogen_runtime::Client::builder().retry_policy(quick_retries())
+}
+
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
@@ -241,33 +253,9 @@ async fn handle(
 }
 
 fn form_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(name), decode(value))
-        })
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
         .collect()
-}
-
-fn decode(text: &str) -> String {
-    let bytes = text.replace('+', " ");
-    let mut out = Vec::new();
-    let raw = bytes.as_bytes();
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'%' && i + 2 < raw.len() {
-            if let Ok(byte) = u8::from_str_radix(&bytes[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(raw[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn read_all(body: Body) -> Bytes {
