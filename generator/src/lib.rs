@@ -120,6 +120,7 @@ fn build(
         api,
         items,
         release,
+        surface,
     } = resolve::resolve(doc, file, &options.selection, previous)?;
     let mut rust: Vec<(String, String)> = emit::rust_files(&api)?
         .into_iter()
@@ -134,7 +135,6 @@ fn build(
         files.insert(path, contents);
     }
     files.extend(options.runtime.vendored_files());
-    let surface = surface::Surface::of(doc);
     files.insert(
         history::SURFACE_FILE.to_string(),
         history::record(&surface, &items),

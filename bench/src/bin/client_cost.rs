@@ -36,6 +36,12 @@ trait Client: Clone + Send + Sync + 'static {
     fn page(&self, token: usize) -> impl std::future::Future<Output = ()> + Send;
 }
 
+/// Sends `request` and decodes its reply into a `Value`, as the hand-written clients do.
+async fn json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    let bytes = request.send().await.unwrap().bytes().await.unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
 #[derive(Clone)]
 struct Generated(
     networkconnectivity_v1::resources::projects::locations::operations::OperationsResource,
@@ -74,17 +80,7 @@ impl Client for ByHand {
     }
     async fn get(&self, i: usize) {
         let url = format!("{}v1/{}", self.base, name(i));
-        let bytes = self
-            .http
-            .get(url)
-            .bearer_auth("token")
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let op: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let op = json(self.http.get(url).bearer_auth("token")).await;
         assert!(op.get("done").is_some());
     }
     async fn page(&self, token: usize) {
@@ -92,17 +88,7 @@ impl Client for ByHand {
             "{}v1/{PARENT}/operations?pageSize=100&pageToken={token}",
             self.base
         );
-        let bytes = self
-            .http
-            .get(url)
-            .bearer_auth("token")
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let page: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let page = json(self.http.get(url).bearer_auth("token")).await;
         assert_eq!(page["operations"].as_array().map(Vec::len), Some(100));
     }
 }
@@ -122,35 +108,14 @@ impl Client for ByHandUrl {
     async fn get(&self, i: usize) {
         let mut url = self.base.clone();
         url.set_path(&format!("v1/{}", name(i)));
-        url.set_query(Some("prettyPrint=false"));
-        let bytes = self
-            .http
-            .get(url)
-            .bearer_auth("token")
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let op: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let op = json(self.http.get(url).bearer_auth("token")).await;
         assert!(op.get("done").is_some());
     }
     async fn page(&self, token: usize) {
         let mut url = self.base.clone();
         url.set_path(&format!("v1/{PARENT}/operations"));
         url.set_query(Some(&format!("pageSize=100&pageToken={token}")));
-        let bytes = self
-            .http
-            .get(url)
-            .bearer_auth("token")
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let page: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let page = json(self.http.get(url).bearer_auth("token")).await;
         assert_eq!(page["operations"].as_array().map(Vec::len), Some(100));
     }
 }
@@ -169,20 +134,15 @@ impl Client for ByHandTimeout {
     }
     async fn get(&self, i: usize) {
         let url = format!("{}v1/{}?prettyPrint=false", self.base, name(i));
-        let bytes = self
-            .http
-            .get(url)
-            .bearer_auth("token")
-            .header("x-goog-api-client", "gl-rust/1.95 gdcl/0.3.0")
-            .header("user-agent", "networkconnectivity-v1/0.3.0")
-            .timeout(std::time::Duration::from_secs(60))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let op: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let op = json(
+            self.http
+                .get(url)
+                .bearer_auth("token")
+                .header("x-goog-api-client", "gl-rust/1.95 gdcl/0.3.0")
+                .header("user-agent", "networkconnectivity-v1/0.3.0")
+                .timeout(std::time::Duration::from_secs(60)),
+        )
+        .await;
         assert!(op.get("done").is_some());
     }
     async fn page(&self, _token: usize) {}

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use discogen::{discovery, emit, history, layout, listing, output, render, resolve, surface, Options, Runtime, Selection};
+use discogen::{discovery, emit, history, layout, listing, output, render, resolve, Options, Runtime, Selection};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -39,6 +39,7 @@ fn once(file: &str, bytes: &[u8], out: &Path) -> Steps {
         api,
         items,
         release,
+        surface,
     } = resolve::resolve(&doc, file, &Selection::default(), None).expect("resolves");
     let resolve = t.elapsed();
     let t = Instant::now();
@@ -57,7 +58,6 @@ fn once(file: &str, bytes: &[u8], out: &Path) -> Steps {
     let mut files: std::collections::BTreeMap<String, String> = rust.into_iter().collect();
     let runtime = Runtime::default_for(out);
     files.extend(render::files(&api, emit::example_code(&api), &runtime).expect("renders"));
-    let surface = surface::Surface::of(&doc);
     files.insert(
         history::SURFACE_FILE.to_string(),
         history::record(&surface, &items),

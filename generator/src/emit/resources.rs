@@ -161,11 +161,17 @@ fn field_type(param: &Param) -> TokenStream {
     } else {
         ty
     };
-    if param.required || matches!(param.ty, RustType::Vec(_)) {
+    if held_bare(param) {
         ty
     } else {
         quote!(Option<#ty>)
     }
+}
+
+/// Whether the builder holds the parameter's value as it is rather than in an `Option`: a
+/// required one always has a value, and an optional list is empty when unset.
+fn held_bare(param: &Param) -> bool {
+    param.required || matches!(param.ty, RustType::Vec(_))
 }
 
 /// The doc of the function that starts a request.
@@ -278,7 +284,7 @@ pub(super) fn method_fn(method: &Method, api: TokenStream, module: TokenStream) 
     };
     let optional = method.optional.iter().map(|p| {
         let field = ident(&p.field);
-        match (matches!(p.ty, RustType::Vec(_)), p.secret) {
+        match (held_bare(p), p.secret) {
             (true, true) => quote!(#field: discogen_runtime::Secret(Vec::new()),),
             (true, false) => quote!(#field: Vec::new(),),
             (false, _) => quote!(#field: None,),
@@ -554,7 +560,7 @@ fn setter(param: &Param) -> TokenStream {
     let doc = docs::outer_with_notes(param.description.as_deref(), &notes);
     let arg = arg_type(&param.arg());
     let value = stored(param, quote!(value));
-    let value = if matches!(param.ty, RustType::Vec(_)) {
+    let value = if held_bare(param) {
         value
     } else {
         quote!(Some(#value))

@@ -35,6 +35,8 @@ pub struct Resolved {
     pub items: Vec<crate::listing::Item>,
     /// The crate's version, and what changed since `previous`.
     pub release: Release,
+    /// The document's API surface, which the crate records to compare the next document with.
+    pub surface: crate::surface::Surface,
 }
 
 /// Resolves the document into the model of its crate. `previous` is what the last generation
@@ -197,12 +199,14 @@ pub fn resolve(
     };
     // The version follows from the public API, which does not include it.
     let items = crate::listing::items(&api);
-    let release = history::release(previous, &crate::surface::Surface::of(doc), &items);
+    let surface = crate::surface::Surface::of(doc);
+    let release = history::release(previous, &surface, &items);
     api.crate_version = release.version.clone();
     Ok(Resolved {
         api,
         items,
         release,
+        surface,
     })
 }
 

@@ -343,8 +343,7 @@ fn box_recursion(defs: &mut [TypeDef]) {
     }
 }
 
-/// Marks the models shaped like `google.longrunning.Operation`: a boolean `done`, an `error`
-/// object and a `response` member.
+/// The Rust type of a schema that is a scalar, by its `type` and `format`.
 pub(super) fn scalar_type(schema: &discovery::Schema) -> RustType {
     match (
         schema.type_.as_deref().unwrap_or("any"),
